@@ -1,0 +1,64 @@
+import type { AddressInfo } from 'node:net';
+import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
+import { resolveSandboxOptions, type SandboxOptions } from './options';
+import { sandboxPlugin } from './plugin';
+
+export interface StartSandboxOptions extends Partial<SandboxOptions> {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Defaults to 127.0.0.1: the sandbox is a development tool, not a public service. */
+  host?: string;
+  /** Log one line per request (method, url, status) and the notification attempts. */
+  logger?: boolean;
+}
+
+export interface RunningSandbox {
+  /** e.g. http://127.0.0.1:4100, no trailing slash. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Only method, url and status reach the log: bodies carry signatures and merchant data. */
+const LOGGER: FastifyServerOptions['logger'] = {
+  level: 'info',
+  serializers: {
+    req: (req: { method?: string; url?: string }) => ({ method: req.method, url: req.url }),
+    res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+  },
+};
+
+function urlHost(address: AddressInfo): string {
+  return address.family === 'IPv6' ? `[${address.address}]` : address.address;
+}
+
+/** Runs the sandbox as its own HTTP server. */
+export async function startSandbox(opts: StartSandboxOptions = {}): Promise<RunningSandbox> {
+  const { port = 0, host = '127.0.0.1', logger = false, ...partial } = opts;
+  const sandboxOptions = resolveSandboxOptions(partial);
+  const app = Fastify({
+    logger: logger ? LOGGER : false,
+    // One line per request, written by the onResponse hook below, instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } }),
+  );
+  await app.register(sandboxPlugin, sandboxOptions);
+  try {
+    await app.listen({ port, host });
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
+  const address = app.server.address() as AddressInfo;
+  return {
+    url: `http://${urlHost(address)}:${address.port}`,
+    close: () => app.close(),
+  };
+}
