@@ -1,0 +1,69 @@
+import { createApiClient } from '../../utils/api';
+import type { ApiClient } from '../../utils/api';
+import { describeError } from '../../utils/error-text';
+import { strings, t } from '../../utils/i18n';
+import type { Strings } from '../../utils/i18n';
+import { goHome, openPage, orderPageUrl } from '../../utils/nav';
+import { toOrderView } from '../../utils/order-view';
+import type { OrderView } from '../../utils/order-view';
+
+// The shopper's orders (found by the buyer id the api client sends), newest first.
+
+type TapEvent = { currentTarget?: { dataset?: Record<string, unknown> } };
+
+type Data = {
+  s: Strings;
+  state: 'loading' | 'ready' | 'empty' | 'error';
+  orders: OrderView[];
+  errorText: string;
+};
+type ExtraThis = { api: ApiClient };
+type Methods = {
+  load(): Promise<void>;
+  onRetry(): void;
+  onOrderTap(event: TapEvent): void;
+  onBackToShop(): void;
+};
+
+Page<Data, ExtraThis, Methods>({
+  data: { s: strings(), state: 'loading', orders: [], errorText: '' },
+
+  onLoad() {
+    this.api = createApiClient();
+    my.setNavigationBar({ title: t('ordersTitle') });
+  },
+
+  onShow() {
+    // Also on coming back from an order, whose status may have changed.
+    void this.load();
+  },
+
+  async onPullDownRefresh() {
+    await this.load();
+    my.stopPullDownRefresh();
+  },
+
+  async load() {
+    if (this.data.orders.length === 0) this.setData({ state: 'loading', errorText: '' });
+    try {
+      const orders = await this.api.listOrders();
+      const sorted = orders.slice().sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+      this.setData({ orders: sorted.map(toOrderView), state: sorted.length > 0 ? 'ready' : 'empty', errorText: '' });
+    } catch (error) {
+      this.setData({ state: 'error', errorText: describeError(error) });
+    }
+  },
+
+  onRetry() {
+    void this.load();
+  },
+
+  onOrderTap(event) {
+    const ref = event.currentTarget?.dataset?.ref;
+    if (typeof ref === 'string' && ref !== '') openPage(orderPageUrl(ref));
+  },
+
+  onBackToShop() {
+    goHome();
+  },
+});

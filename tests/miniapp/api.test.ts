@@ -1,0 +1,116 @@
+import { createApiClient } from '../../utils/api';
+import type { ApiError } from '../../utils/api-error';
+import { CREATE_ORDER_TIMEOUT_MS } from '../../config/env';
+import { FakeBackend, installFakeMy } from './harness';
+import type { FakeMy } from './harness';
+
+let fake: FakeMy;
+let uninstall: () => void;
+let backend: FakeBackend;
+const api = createApiClient(undefined, () => 'buyer-1234');
+
+beforeEach(() => {
+  jest.useFakeTimers();
+  backend = new FakeBackend();
+  ({ fake, uninstall } = installFakeMy({ responder: backend.responder }));
+});
+afterEach(() => {
+  uninstall();
+  jest.useRealTimers();
+});
+
+async function malformed(promise: Promise<unknown>): Promise<void> {
+  await expect(promise).rejects.toMatchObject({ kind: 'malformed' } satisfies Partial<ApiError>);
+}
+
+describe('api client', () => {
+  it('lists products', async () => {
+    await expect(api.listProducts()).resolves.toEqual(backend.products);
+    expect(fake.requests[0]).toMatchObject({ method: 'GET', path: '/api/products' });
+    expect(fake.requests[0].header('X-Buyer-Id')).toBe('buyer-1234');
+  });
+
+  it('creates an order with the Idempotency-Key and X-Buyer-Id headers, and a longer timeout', async () => {
+    const created = await api.createOrder({ productId: 'pinot', quantity: 2 }, 'key-1');
+    expect(created.order).toMatchObject({ status: 'pending', amount: '240.00', quantity: 2 });
+    expect(created.mode).toBe('sandbox');
+    expect(Object.keys(created.gatewaydata)[0]).toBe('service');
+    const [sent] = fake.requests;
+    expect(sent).toMatchObject({ method: 'POST', path: '/api/orders', body: { productId: 'pinot', quantity: 2 } });
+    expect(sent.timeout).toBe(CREATE_ORDER_TIMEOUT_MS);
+    expect(sent.header('Idempotency-Key')).toBe('key-1');
+    expect(sent.header('X-Buyer-Id')).toBe('buyer-1234');
+  });
+
+  it('gets an order, asking the backend to refresh it from Latipay when told to', async () => {
+    const { order } = await api.createOrder({ productId: 'ticket', quantity: 1 }, 'k');
+    await expect(api.getOrder(order.merchantReference)).resolves.toEqual(order);
+    await api.getOrder(order.merchantReference, { refresh: true });
+    expect(fake.requests[1].url).toBe(`http://127.0.0.1:3000/api/orders/${order.merchantReference}`);
+    expect(fake.requests[2].url).toBe(`http://127.0.0.1:3000/api/orders/${order.merchantReference}?refresh=true`);
+  });
+
+  it('encodes the reference in the path', async () => {
+    backend.once('GET', /^\/api\/orders\//, { status: 404, body: { error: { code: 'not_found', message: 'x' } } });
+    await expect(api.getOrder('a/b?c')).rejects.toMatchObject({ kind: 'http', status: 404, code: 'not_found' });
+    expect(fake.requests[0].url).toBe('http://127.0.0.1:3000/api/orders/a%2Fb%3Fc');
+  });
+
+  it("lists the buyer's orders", async () => {
+    backend.addOrder('buyer-1234');
+    backend.addOrder('someone-else');
+    const orders = await api.listOrders();
+    expect(orders).toHaveLength(1);
+    expect(fake.requests[0].header('X-Buyer-Id')).toBe('buyer-1234');
+  });
+
+  it('passes server errors through with their code', async () => {
+    await expect(api.createOrder({ productId: 'nope', quantity: 1 }, 'k')).rejects.toMatchObject({
+      kind: 'http',
+      status: 400,
+      code: 'unknown_product',
+    });
+  });
+
+  describe('refuses answers that break the contract', () => {
+    it('products missing or wrong', async () => {
+      backend.once('GET', '/api/products', { status: 200, body: {} });
+      await malformed(api.listProducts());
+      backend.once('GET', '/api/products', { status: 200, body: { products: [{ id: 'x', name: 'n', price: 1.5 }] } });
+      await malformed(api.listProducts());
+    });
+
+    it('a price that is a float or has no cents', async () => {
+      for (const price of [12.5, '12.5', '12', '-1.00']) {
+        backend.once('GET', '/api/products', {
+          status: 200,
+          body: { products: [{ id: 'x', name: 'n', description: '', price, currency: 'NZD' }] },
+        });
+        await malformed(api.listProducts());
+      }
+    });
+
+    it('a create answer without gatewaydata, with a bad mode or a bad order', async () => {
+      const good = (await api.createOrder({ productId: 'ticket', quantity: 1 }, 'k0')) as unknown as Record<string, unknown>;
+      const bad: Array<Record<string, unknown>> = [
+        { ...good, gatewaydata: undefined },
+        { ...good, gatewaydata: { a: 1 } },
+        { ...good, mode: 'test' },
+        { ...good, order: { ...(good.order as object), status: 'weird' } },
+        { ...good, order: { ...(good.order as object), amount: 0.01 } },
+        { ...good, order: { ...(good.order as object), refunds: [{ id: 'r' }] } },
+      ];
+      for (const body of bad) {
+        backend.once('POST', '/api/orders', { status: 201, body });
+        await malformed(api.createOrder({ productId: 'ticket', quantity: 1 }, 'k'));
+      }
+    });
+
+    it('an order answer without an order', async () => {
+      backend.once('GET', '/api/orders/M1', { status: 200, body: { orders: [] } });
+      await malformed(api.getOrder('M1'));
+      backend.once('GET', '/api/orders', { status: 200, body: { orders: {} } });
+      await malformed(api.listOrders());
+    });
+  });
+});

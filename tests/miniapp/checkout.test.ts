@@ -1,0 +1,302 @@
+import type { CreateOrderResponse } from '../../server/contract';
+import { createApiClient } from '../../utils/api';
+import { Checkout, isCheckoutError } from '../../utils/checkout';
+import type { CheckoutStep } from '../../utils/checkout';
+import { buildOrderStr, isPaymentError } from '../../utils/payment';
+import type { Pay } from '../../utils/payment';
+import { createPaymentStore } from '../../utils/payment-store';
+import { FakeBackend, installFakeMy } from './harness';
+import type { FakeMy } from './harness';
+
+let fake: FakeMy;
+let uninstall: () => void;
+let backend: FakeBackend;
+let keys: string[];
+
+/** Keys are random in the app; numbered here (across checkouts) to be readable. */
+function newCheckout(pay?: Pay): Checkout {
+  return new Checkout({
+    api: createApiClient(undefined, () => 'buyer-1'),
+    pay,
+    newKey: () => {
+      keys.push(`key-${keys.length + 1}`);
+      return keys[keys.length - 1];
+    },
+  });
+}
+
+function sentKeys(): Array<string | undefined> {
+  return backend.requestsTo('POST', '/api/orders').map((r) => r.header('Idempotency-Key'));
+}
+
+beforeEach(() => {
+  jest.useFakeTimers();
+  keys = [];
+  backend = new FakeBackend();
+  ({ fake, uninstall } = installFakeMy({ responder: backend.responder }));
+});
+afterEach(() => {
+  uninstall();
+  jest.useRealTimers();
+});
+
+describe('buy', () => {
+  it('creates the order, pays its orderStr, and sends the shopper to the result page', async () => {
+    fake.cashier = () => ({ resultCode: '9000' });
+    const step = await newCheckout().buy('pinot', 2);
+    const [order] = backend.createdOrders;
+    expect(order).toMatchObject({ productId: 'pinot', quantity: 2, amount: '240.00' });
+    expect(fake.tradePays).toEqual([buildOrderStr(backend.orders.get(order.merchantReference)?.response.gatewaydata)]);
+    expect(step).toEqual({
+      kind: 'result',
+      ref: order.merchantReference,
+      code: '9000',
+      url: `/pages/result/result?ref=${order.merchantReference}&code=9000`,
+    });
+  });
+
+  it('keeps the payment part of the answer, so the same order can be paid again', async () => {
+    await newCheckout().buy('ticket', 1);
+    const [order] = backend.createdOrders;
+    expect(createPaymentStore().load(order.merchantReference)).toMatchObject({
+      gatewaydata: backend.orders.get(order.merchantReference)?.response.gatewaydata,
+      mode: 'sandbox',
+    });
+  });
+
+  it('hands the pluggable pay step the orderStr and the whole create answer', async () => {
+    const pay = jest.fn<ReturnType<Pay>, Parameters<Pay>>(async () => ({ resultCode: '6001' }));
+    const step = await newCheckout(pay).buy('ticket', 3);
+    const [order] = backend.createdOrders;
+    const created = backend.orders.get(order.merchantReference)?.response as CreateOrderResponse;
+    expect(pay).toHaveBeenCalledTimes(1);
+    expect(pay).toHaveBeenCalledWith(buildOrderStr(created.gatewaydata), created);
+    expect(pay.mock.calls[0][1].mode).toBe('sandbox');
+    expect(fake.tradePays).toEqual([]);
+    expect(step).toMatchObject({ kind: 'result', code: '6001' });
+  });
+
+  it('a double tap starts one payment', async () => {
+    const checkout = newCheckout();
+    const first = checkout.buy('pinot', 1);
+    const second = checkout.buy('pinot', 1);
+    expect(checkout.inFlight).toBe(true);
+    await expect(second).resolves.toEqual({ kind: 'ignored' });
+    await expect(first).resolves.toMatchObject({ kind: 'result' });
+    expect(backend.requestsTo('POST', '/api/orders')).toHaveLength(1);
+    expect(fake.tradePays).toHaveLength(1);
+    expect(checkout.inFlight).toBe(false);
+  });
+
+  it('also ignores a second tap while the cashier is open', async () => {
+    let close: (() => void) | undefined;
+    fake.cashier = () => new Promise((resolve) => (close = () => resolve({ resultCode: '6001' })));
+    const checkout = newCheckout();
+    const first = checkout.buy('pinot', 1);
+    await jest.advanceTimersByTimeAsync(0);
+    expect(fake.tradePays).toHaveLength(1);
+    await expect(checkout.buy('pinot', 1)).resolves.toEqual({ kind: 'ignored' });
+    (close as () => void)();
+    await first;
+    expect(fake.tradePays).toHaveLength(1);
+  });
+
+  it('reuses the Idempotency-Key when the same attempt is retried after a network failure', async () => {
+    backend.once('POST', '/api/orders', { networkError: true });
+    const checkout = newCheckout();
+    const failed = await checkout.buy('pinot', 1);
+    expect(failed.kind).toBe('error');
+    expect(fake.tradePays).toEqual([]);
+    const retried = await checkout.buy('pinot', 1);
+    expect(retried.kind).toBe('result');
+    expect(sentKeys()).toEqual(['key-1', 'key-1']);
+    expect(backend.createdOrders).toHaveLength(1);
+  });
+
+  it('a retry after a timeout finds the order the backend did create, instead of a second one', async () => {
+    // The backend creates the order, but the answer never arrives.
+    backend.once('POST', '/api/orders', (request) => {
+      backend.handle(request);
+      return { timeout: true };
+    });
+    const checkout = newCheckout();
+    const pending = checkout.buy('pinot', 1);
+    await jest.advanceTimersByTimeAsync(30000);
+    const failed = await pending;
+    expect(failed).toMatchObject({ kind: 'error', error: { kind: 'timeout' } });
+    expect(backend.createdOrders).toHaveLength(1);
+
+    const retried = await checkout.buy('pinot', 1);
+    expect(retried).toMatchObject({ kind: 'result', ref: backend.createdOrders[0].merchantReference });
+    expect(sentKeys()).toEqual(['key-1', 'key-1']);
+    expect(backend.createdOrders).toHaveLength(1);
+    expect(fake.tradePays).toHaveLength(1);
+  });
+
+  it('reuses the key while the backend says the first request is still being processed', async () => {
+    backend.once('POST', '/api/orders', {
+      status: 409,
+      body: { error: { code: 'idempotency_conflict', message: 'a request with this Idempotency-Key is still being processed' } },
+    });
+    const checkout = newCheckout();
+    expect(await checkout.buy('pinot', 1)).toMatchObject({ kind: 'error', error: { status: 409 } });
+    expect((await checkout.buy('pinot', 1)).kind).toBe('result');
+    expect(sentKeys()).toEqual(['key-1', 'key-1']);
+  });
+
+  it('reuses the key after a malformed answer too', async () => {
+    backend.once('POST', '/api/orders', { status: 200, raw: '<html>captive portal</html>' });
+    const checkout = newCheckout();
+    expect((await checkout.buy('pinot', 1)).kind).toBe('error');
+    await checkout.buy('pinot', 1);
+    expect(sentKeys()).toEqual(['key-1', 'key-1']);
+  });
+
+  it('uses a new key for a new attempt: after an answer, after a server error, or with another quantity', async () => {
+    const checkout = newCheckout();
+    await checkout.buy('pinot', 1); // answered: attempt over
+    await checkout.buy('pinot', 1); // a second purchase
+    backend.once('POST', '/api/orders', { networkError: true });
+    await checkout.buy('pinot', 1); // attempt 3 fails uncertainly...
+    await checkout.buy('pinot', 2); // ...but the shopper changed the quantity: a new attempt
+    backend.once('POST', '/api/orders', { status: 503, body: { error: { code: 'latipay_unavailable', message: 'down' } } });
+    await checkout.buy('ticket', 1); // the server answered with an error: the attempt is over
+    await checkout.buy('ticket', 1);
+    expect(sentKeys()).toEqual(['key-1', 'key-2', 'key-3', 'key-4', 'key-5', 'key-6']);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('reports a server refusal without paying', async () => {
+    const step = await newCheckout().buy('gone', 1);
+    expect(step).toMatchObject({ kind: 'error', error: { kind: 'http', code: 'unknown_product' } });
+    expect(fake.tradePays).toEqual([]);
+  });
+
+  it('does not pay an empty gatewaydata', async () => {
+    backend.once('POST', '/api/orders', (request) => {
+      const reply = backend.handle(request) as { status: number; body: CreateOrderResponse };
+      return { status: 201, body: { ...reply.body, gatewaydata: {} } };
+    });
+    const step = await newCheckout().buy('pinot', 1);
+    expect(step.kind).toBe('error');
+    expect(isPaymentError((step as { error: unknown }).error)).toBe(true);
+    expect(fake.tradePays).toEqual([]);
+  });
+
+  it('shows an order the backend says is already paid instead of paying it', async () => {
+    backend.once('POST', '/api/orders', (request) => {
+      const reply = backend.handle(request) as { status: number; body: CreateOrderResponse };
+      return { status: 201, body: { ...reply.body, order: { ...reply.body.order, status: 'paid' } } };
+    });
+    const step = await newCheckout().buy('pinot', 1);
+    expect(step).toMatchObject({ kind: 'settled' });
+    expect(fake.tradePays).toEqual([]);
+  });
+
+  it('waits for a new order the backend is still creating', async () => {
+    backend.once('POST', '/api/orders', (request) => {
+      const reply = backend.handle(request) as { status: number; body: CreateOrderResponse };
+      return { status: 201, body: { ...reply.body, order: { ...reply.body.order, status: 'creating' } } };
+    });
+    const step = await newCheckout().buy('pinot', 1);
+    expect((step as { error: { kind: string } }).error.kind).toBe('order_not_ready');
+    expect(fake.tradePays).toEqual([]);
+  });
+
+  it('does not pay a new order that is not pending', async () => {
+    backend.once('POST', '/api/orders', (request) => {
+      const reply = backend.handle(request) as { status: number; body: CreateOrderResponse };
+      return { status: 201, body: { ...reply.body, order: { ...reply.body.order, status: 'create_failed' } } };
+    });
+    const step = await newCheckout().buy('pinot', 1);
+    expect(step.kind).toBe('error');
+    expect(isCheckoutError((step as { error: unknown }).error)).toBe(true);
+    expect(fake.tradePays).toEqual([]);
+  });
+
+  it('goes to the result page with the error number when my.tradePay fails', async () => {
+    fake.cashier = () => ({ fail: { error: 4, errorMessage: 'no permission' } });
+    expect(await newCheckout().buy('pinot', 1)).toMatchObject({ kind: 'result', code: '4' });
+    fake.cashier = () => ({ fail: {} });
+    expect(await newCheckout().buy('pinot', 1)).toMatchObject({ kind: 'result', code: 'fail' });
+  });
+
+  it('never opens the cashier once the page has gone', async () => {
+    const checkout = newCheckout();
+    const pending = checkout.buy('pinot', 1);
+    checkout.abort();
+    await expect(pending).resolves.toEqual({ kind: 'ignored' });
+    expect(fake.tradePays).toEqual([]);
+    await expect(checkout.buy('pinot', 1)).resolves.toEqual({ kind: 'ignored' });
+  });
+});
+
+describe('payAgain', () => {
+  async function cancelledOrder(): Promise<{ checkout: Checkout; ref: string; orderStr: string }> {
+    fake.cashier = () => ({ resultCode: '6001' });
+    const checkout = newCheckout();
+    const step = (await checkout.buy('pinot', 1)) as Extract<CheckoutStep, { kind: 'result' }>;
+    return { checkout, ref: step.ref, orderStr: fake.tradePays[0] };
+  }
+
+  it('re-pays the same pending order with its own orderStr, creating nothing', async () => {
+    const { ref, orderStr } = await cancelledOrder();
+    fake.cashier = () => ({ resultCode: '9000' });
+    const step = await newCheckout().payAgain(ref);
+    expect(step).toEqual({ kind: 'result', ref, code: '9000', url: `/pages/result/result?ref=${ref}&code=9000` });
+    expect(fake.tradePays).toEqual([orderStr, orderStr]);
+    expect(backend.createdOrders).toHaveLength(1);
+    expect(backend.requestsTo('GET', `/api/orders/${ref}`)[0].query).toEqual({ refresh: 'true' });
+  });
+
+  it('does not pay an order the server says is paid', async () => {
+    const { ref } = await cancelledOrder();
+    backend.setStatus(ref, 'paid');
+    expect(await newCheckout().payAgain(ref)).toEqual({ kind: 'settled', ref, url: `/pages/result/result?ref=${ref}` });
+    expect(fake.tradePays).toHaveLength(1);
+    expect(createPaymentStore().load(ref)).toBeNull();
+  });
+
+  it('replaces an order the server calls failed with a new one, under a new key', async () => {
+    const { ref } = await cancelledOrder();
+    backend.setStatus(ref, 'failed');
+    fake.cashier = () => ({ resultCode: '9000' });
+    const step = await newCheckout().payAgain(ref);
+    const [, second] = backend.createdOrders;
+    expect(second).toMatchObject({ productId: 'pinot', quantity: 1, status: 'pending' });
+    expect(step).toMatchObject({ kind: 'result', ref: second.merchantReference, code: '9000' });
+    expect(fake.tradePays[1]).toContain(`out_trade_no=${second.latipayOrderId}`);
+    expect(new Set(sentKeys()).size).toBe(2);
+    expect(createPaymentStore().load(ref)).toBeNull();
+  });
+
+  it('refuses a pending order whose payment data is not on this device', async () => {
+    const order = backend.addOrder('buyer-1');
+    const step = await newCheckout().payAgain(order.merchantReference);
+    expect(step.kind).toBe('error');
+    expect((step as { error: { kind: string } }).error.kind).toBe('not_payable_here');
+    expect(fake.tradePays).toEqual([]);
+  });
+
+  it('waits for an order still being created', async () => {
+    const order = backend.addOrder('buyer-1', { status: 'creating' });
+    const step = await newCheckout().payAgain(order.merchantReference);
+    expect((step as { error: { kind: string } }).error.kind).toBe('order_not_ready');
+  });
+
+  it('pays nothing when the server cannot be asked', async () => {
+    const { ref } = await cancelledOrder();
+    backend.once('GET', `/api/orders/${ref}`, { networkError: true });
+    const step = await newCheckout().payAgain(ref);
+    expect(step).toMatchObject({ kind: 'error', error: { kind: 'network' } });
+    expect(fake.tradePays).toHaveLength(1);
+  });
+
+  it('a double tap on "pay again" pays once', async () => {
+    const { ref } = await cancelledOrder();
+    const checkout = newCheckout();
+    const steps = await Promise.all([checkout.payAgain(ref), checkout.payAgain(ref), checkout.buy('pinot', 1)]);
+    expect(steps.map((s) => s.kind)).toEqual(['result', 'ignored', 'ignored']);
+    expect(fake.tradePays).toHaveLength(2);
+  });
+});

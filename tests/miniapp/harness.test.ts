@@ -1,0 +1,180 @@
+// The harness itself: if it does not behave like Alipay, the page tests prove nothing.
+import { applySetData, cloneData, createRuntime, FakeMy, MAX_PAGE_STACK, parsePath } from './harness';
+import type { FakeReply, MiniRuntime } from './harness';
+
+describe('setData semantics', () => {
+  it('parses path keys', () => {
+    expect(parsePath('a')).toEqual(['a']);
+    expect(parsePath('a.b[0].c')).toEqual(['a', 'b', 0, 'c']);
+    expect(parsePath('list[2][1]')).toEqual(['list', 2, 1]);
+    for (const bad of ['', '.a', 'a.', 'a..b', '[0]', 'a[x]', 'a[0]b']) {
+      expect(() => parsePath(bad)).toThrow(/bad setData path/);
+    }
+  });
+
+  it('replaces top-level keys and leaves the others alone', () => {
+    const data: Record<string, unknown> = { a: { x: 1, y: 2 }, b: 1 };
+    applySetData(data, { a: { x: 3 } });
+    expect(data).toEqual({ a: { x: 3 }, b: 1 });
+  });
+
+  it('sets deep paths, creating objects and arrays on the way', () => {
+    const data: Record<string, unknown> = { a: { b: [{ c: 1, d: 2 }] }, keep: true };
+    applySetData(data, { 'a.b[0].c': 5, 'n.m[1].k': 'v' });
+    expect(data).toEqual({ a: { b: [{ c: 5, d: 2 }] }, keep: true, n: { m: [undefined, { k: 'v' }] } });
+  });
+
+  it('copies values, so later changes to the argument do not leak into data', () => {
+    const data: Record<string, unknown> = {};
+    const list = [{ id: 1 }];
+    applySetData(data, { list });
+    list[0].id = 2;
+    expect(data.list).toEqual([{ id: 1 }]);
+  });
+
+  it('refuses what cannot be rendered', () => {
+    expect(() => cloneData({ f: () => 1 })).toThrow(/function/);
+    expect(() => cloneData({ d: new Date() })).toThrow(/not plain data/);
+  });
+});
+
+describe('fake my', () => {
+  it('delivers request answers asynchronously, 4xx to success by default', async () => {
+    const fake = new FakeMy({ responder: () => ({ status: 404, body: { error: { code: 'not_found', message: 'x' } } }) });
+    const seen: unknown[] = [];
+    fake.my.request({ url: 'http://h/api/x', success: (r: unknown) => seen.push(r) } as never);
+    expect(seen).toEqual([]);
+    await new Promise((r) => setImmediate(r));
+    expect(seen).toEqual([
+      expect.objectContaining({ status: 404, data: { error: { code: 'not_found', message: 'x' } } }),
+    ]);
+  });
+
+  it.each([
+    ['fail19', { error: 19, errorMessage: 'http status error' }],
+    ['fail19-with-body', { error: 19, errorMessage: 'http status error', status: 500, data: { e: 1 } }],
+  ] as const)('can deliver a 5xx as error 19 (%s)', async (delivery, expected) => {
+    const fake = new FakeMy({ httpErrorDelivery: delivery, responder: () => ({ status: 500, body: { e: 1 } }) });
+    const failures: unknown[] = [];
+    fake.my.request({ url: 'http://h/', fail: (e: unknown) => failures.push(e) } as never);
+    await new Promise((r) => setImmediate(r));
+    expect(failures).toEqual([expected]);
+  });
+
+  it('fails with error 14 on a body that is not JSON, and 12 on a network error', async () => {
+    const replies: FakeReply[] = [{ status: 200, raw: '<html>' }, { networkError: true }];
+    const fake = new FakeMy({ responder: () => replies.shift() as FakeReply });
+    const failures: unknown[] = [];
+    fake.my.request({ url: 'http://h/', fail: (e: unknown) => failures.push(e) } as never);
+    fake.my.request({ url: 'http://h/', fail: (e: unknown) => failures.push(e) } as never);
+    await new Promise((r) => setImmediate(r));
+    expect(failures).toEqual([
+      { error: 14, errorMessage: 'JSON parse data error' },
+      { error: 12, errorMessage: 'network error' },
+    ]);
+  });
+
+  it('times out with error 13 after the request timeout', async () => {
+    jest.useFakeTimers();
+    try {
+      const fake = new FakeMy({ responder: () => ({ timeout: true }) });
+      const failures: unknown[] = [];
+      fake.my.request({ url: 'http://h/', timeout: 500, fail: (e: unknown) => failures.push(e) } as never);
+      await jest.advanceTimersByTimeAsync(499);
+      expect(failures).toEqual([]);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(failures).toEqual([{ error: 13, errorMessage: 'request timeout' }]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('keeps copies in storage and answers tradePay from the cashier', async () => {
+    const fake = new FakeMy({ cashier: (orderStr) => ({ resultCode: orderStr === 'a=1' ? '6001' : '9000' }) });
+    const value = { a: [1] };
+    fake.my.setStorageSync({ key: 'k', data: value } as never);
+    value.a.push(2);
+    expect(fake.my.getStorageSync({ key: 'k' } as never)).toEqual({ data: { a: [1] } });
+    expect(fake.my.getStorageSync({ key: 'none' } as never)).toEqual({ data: null });
+    const results: unknown[] = [];
+    fake.my.tradePay({ orderStr: 'a=1', success: (r: unknown) => results.push(r) } as never);
+    await new Promise((r) => setImmediate(r));
+    expect(results).toEqual([{ resultCode: '6001' }]);
+    expect(fake.tradePays).toEqual(['a=1']);
+  });
+});
+
+describe('runtime', () => {
+  let rt: MiniRuntime;
+  afterEach(() => rt.dispose());
+
+  it('captures App, every page of app.json and the components they use', () => {
+    rt = createRuntime({ responder: () => ({ hang: true }) });
+    expect(rt.appConfig).not.toBeNull();
+    expect(Array.from(rt.pageConfigs.keys()).sort()).toEqual([...rt.appJson.pages].sort());
+    expect(Array.from(rt.componentConfigs.keys()).sort()).toEqual([
+      'components/price/price',
+      'components/product-card/product-card',
+      'components/status-tag/status-tag',
+    ]);
+  });
+
+  it('runs the page lifecycle and the navigation stack', async () => {
+    rt = createRuntime({ responder: () => ({ hang: true }) });
+    const hooks: string[] = [];
+    const home = rt.pageConfigs.get('pages/index/index') as Record<string, unknown>;
+    for (const hook of ['onLoad', 'onShow', 'onReady', 'onHide', 'onUnload']) {
+      const original = home[hook] as ((...a: unknown[]) => unknown) | undefined;
+      home[hook] = function (this: unknown, ...args: unknown[]) {
+        hooks.push(hook);
+        return original?.apply(this, args);
+      };
+    }
+    const first = rt.launch('/pages/index/index?x=1');
+    expect(hooks).toEqual(['onLoad', 'onShow']);
+    await rt.settle();
+    expect(hooks).toEqual(['onLoad', 'onShow', 'onReady']);
+    expect(first.query).toEqual({ x: '1' });
+
+    rt.fake.my.navigateTo({ url: '/pages/orders/orders' } as never);
+    expect(rt.stack).toHaveLength(1); // navigation happens after the current task
+    await rt.settle();
+    expect(rt.stack.map((p) => p.route)).toEqual(['pages/index/index', 'pages/orders/orders']);
+    expect(hooks.slice(3)).toEqual(['onHide']);
+
+    rt.fake.my.navigateBack({} as never);
+    await rt.settle();
+    expect(rt.stack).toEqual([first]);
+    expect(hooks.slice(4)).toEqual(['onShow']);
+
+    rt.fake.my.reLaunch({ url: '/pages/orders/orders' } as never);
+    await rt.settle();
+    expect(hooks.slice(5)).toEqual(['onUnload']);
+    expect(rt.isUnloaded(first)).toBe(true);
+  });
+
+  it('refuses a page beyond the tenth and a page not in app.json', async () => {
+    rt = createRuntime({ responder: () => ({ hang: true }) });
+    rt.launch();
+    for (let i = 1; i < MAX_PAGE_STACK; i += 1) rt.navigateTo('/pages/orders/orders');
+    expect(rt.stack).toHaveLength(MAX_PAGE_STACK);
+    const failures: unknown[] = [];
+    rt.fake.my.navigateTo({ url: '/pages/orders/orders', fail: (e: unknown) => failures.push(e) } as never);
+    rt.fake.my.navigateTo({ url: '/pages/nope/nope', fail: (e: unknown) => failures.push(e) } as never);
+    await rt.settle();
+    expect(rt.stack).toHaveLength(MAX_PAGE_STACK);
+    expect(failures).toHaveLength(2);
+  });
+
+  it('reports what a page throws, also from async handlers', async () => {
+    rt = createRuntime({ responder: () => ({ hang: true }) });
+    const page = rt.launch();
+    page.boom = async () => {
+      throw new Error('async boom');
+    };
+    rt.tap('boom');
+    await rt.settle();
+    expect(rt.errors).toEqual([new Error('async boom')]);
+    rt.errors.length = 0;
+  });
+});

@@ -1,0 +1,228 @@
+/**
+ * The merchant backend as server/contract.ts documents it, in memory, answering the fake
+ * my.request: GET /api/products, POST /api/orders (Idempotency-Key, X-Buyer-Id),
+ * GET /api/orders/{ref}[?refresh=true], GET /api/orders (X-Buyer-Id). Tests steer it
+ * (status changes, one-off replies) and read what it received.
+ */
+import type {
+  CreateOrderResponse,
+  ErrorCode,
+  GatewayData,
+  Order,
+  OrderStatus,
+  PaymentMode,
+  Product,
+} from '../../../server/contract';
+import type { FakeReply, FakeRequest, Responder } from './fake-my';
+
+export const BASE_URL = 'http://127.0.0.1:3000';
+
+export const PRODUCTS: Product[] = [
+  { id: 'pinot', name: 'Pinot Noir, Otago', description: 'A bottle of red', price: '120.00', currency: 'NZD' },
+  { id: 'ticket', name: 'Ticket', description: 'One entry', price: '0.01', currency: 'NZD' },
+];
+
+interface StoredOrder {
+  order: Order;
+  buyerId: string;
+  response: CreateOrderResponse;
+}
+
+interface IdempotencyRecord {
+  fingerprint: string;
+  ref: string;
+}
+
+function cents(amount: string): number {
+  const [whole, frac] = amount.split('.');
+  return Number(whole) * 100 + Number(frac);
+}
+
+function wire(centsValue: number): string {
+  return `${Math.floor(centsValue / 100)}.${String(centsValue % 100).padStart(2, '0')}`;
+}
+
+function error(status: number, code: ErrorCode, message: string): FakeReply {
+  return { status, body: { error: { code, message } } };
+}
+
+/** Latipay's sample gatewaydata (key order as Latipay sends it) for an order. */
+export function gatewaydataFor(order: Order): GatewayData {
+  return {
+    service: 'create_forex_trade_wap',
+    partner: '2088121611339960',
+    _input_charset: 'UTF-8',
+    sign_type: 'MD5',
+    sign: 'e2d8f08e5b468ee40e076f928665f662',
+    notify_url: 'https://api-staging.latipay.net/notify/alipay',
+    return_url: 'https://api-staging.latipay.net/notify/sync/alipay',
+    subject: order.productName,
+    body: '5399',
+    out_trade_no: order.latipayOrderId ?? '',
+    currency: order.currency,
+    total_fee: order.amount,
+    supplier: 'Latipay Test',
+    secondary_merchant_id: 'W000001685',
+    secondary_merchant_name: 'Latipay Test',
+    secondary_merchant_industry: '5399',
+    product_code: 'NEW_WAP_OVERSEAS_SELLER',
+    app_pay: 'Y',
+  };
+}
+
+export class FakeBackend {
+  products: Product[];
+  mode: PaymentMode;
+  readonly orders = new Map<string, StoredOrder>();
+  readonly keys = new Map<string, IdempotencyRecord>();
+  readonly received: FakeRequest[] = [];
+  /** Replies used (first in, first out) instead of the real handling, for one request each. */
+  readonly overrides: Array<(request: FakeRequest) => FakeReply | Promise<FakeReply> | undefined> = [];
+  /** Called on every GET ?refresh=true: may move the order's status (e.g. to paid). */
+  onRefresh: ((order: Order, refreshes: number) => OrderStatus | void) | null = null;
+  private refreshes = new Map<string, number>();
+  private sequence = 0;
+  private now = Date.parse('2025-01-02T03:04:05Z');
+
+  constructor(options: { products?: Product[]; mode?: PaymentMode } = {}) {
+    this.products = options.products ?? PRODUCTS.map((p) => ({ ...p }));
+    this.mode = options.mode ?? 'sandbox';
+  }
+
+  readonly responder: Responder = (request) => {
+    this.received.push(request);
+    for (let i = 0; i < this.overrides.length; i += 1) {
+      const reply = this.overrides[i](request);
+      if (reply !== undefined) {
+        this.overrides.splice(i, 1);
+        return reply;
+      }
+    }
+    return this.handle(request);
+  };
+
+  /** The next request for `method path` (path may be a RegExp) gets `reply` instead. */
+  once(
+    method: string,
+    pathPattern: string | RegExp,
+    reply: FakeReply | ((request: FakeRequest) => FakeReply | Promise<FakeReply>),
+  ): void {
+    this.overrides.push((request) => {
+      const pathMatches = typeof pathPattern === 'string' ? request.path === pathPattern : pathPattern.test(request.path);
+      if (request.method !== method || !pathMatches) return undefined;
+      return typeof reply === 'function' ? reply(request) : reply;
+    });
+  }
+
+  requestsTo(method: string, pathPattern: string | RegExp): FakeRequest[] {
+    return this.received.filter(
+      (r) => r.method === method && (typeof pathPattern === 'string' ? r.path === pathPattern : pathPattern.test(r.path)),
+    );
+  }
+
+  order(ref: string): Order {
+    const stored = this.orders.get(ref);
+    if (!stored) throw new Error(`no order ${ref}`);
+    return stored.order;
+  }
+
+  get createdOrders(): Order[] {
+    return Array.from(this.orders.values()).map((s) => s.order);
+  }
+
+  setStatus(ref: string, status: OrderStatus): void {
+    const order = this.order(ref);
+    order.status = status;
+    if (status === 'paid' && !order.paidAt) order.paidAt = new Date(this.now + 60000).toISOString();
+  }
+
+  /** Puts an order straight into the store (for the order list and detail pages). */
+  addOrder(buyerId: string, overrides: Partial<Order> = {}): Order {
+    const product = this.products[0];
+    const order = this.newOrder(product, 1);
+    Object.assign(order, overrides);
+    this.orders.set(order.merchantReference, { order, buyerId, response: { order, gatewaydata: gatewaydataFor(order), mode: this.mode } });
+    return order;
+  }
+
+  /** The ref of the order whose orderStr this is (the cashier sees only orderStr). */
+  refForOrderStr(orderStr: string): string {
+    const match = /out_trade_no=([^&]+)/.exec(orderStr);
+    const found = this.createdOrders.find((o) => o.latipayOrderId === (match ? match[1] : null));
+    if (!found) throw new Error(`no order for orderStr ${orderStr}`);
+    return found.merchantReference;
+  }
+
+  private newOrder(product: Product, quantity: number): Order {
+    this.sequence += 1;
+    const ref = `M${String(this.sequence).padStart(6, '0')}`;
+    return {
+      merchantReference: ref,
+      status: 'pending',
+      amount: wire(cents(product.price) * quantity),
+      currency: product.currency,
+      productId: product.id,
+      productName: product.name,
+      quantity,
+      latipayOrderId: `S2025010200000${String(this.sequence).padStart(3, '0')}`,
+      createdAt: new Date(this.now + this.sequence * 1000).toISOString(),
+      paidAt: null,
+      refundedAmount: '0.00',
+      refunds: [],
+    };
+  }
+
+  /** What the backend does with a request (an override can do it and still lose the answer). */
+  handle(request: FakeRequest): FakeReply {
+    const { method, path } = request;
+    if (method === 'GET' && path === '/api/products') return { status: 200, body: { products: this.products } };
+    if (method === 'POST' && path === '/api/orders') return this.create(request);
+    if (method === 'GET' && path === '/api/orders') {
+      const buyer = request.header('X-Buyer-Id');
+      if (!buyer) return error(400, 'invalid_request', 'X-Buyer-Id is required');
+      const orders = Array.from(this.orders.values())
+        .filter((s) => s.buyerId === buyer)
+        .map((s) => s.order);
+      return { status: 200, body: { orders } };
+    }
+    const match = /^\/api\/orders\/([^/]+)$/.exec(path);
+    if (method === 'GET' && match) {
+      const ref = decodeURIComponent(match[1]);
+      const stored = this.orders.get(ref);
+      if (!stored) return error(404, 'not_found', `no order ${ref}`);
+      if (request.query.refresh === 'true' && this.onRefresh) {
+        const count = (this.refreshes.get(ref) ?? 0) + 1;
+        this.refreshes.set(ref, count);
+        const next = this.onRefresh(stored.order, count);
+        if (next) this.setStatus(ref, next);
+      }
+      return { status: 200, body: { order: stored.order } };
+    }
+    return error(404, 'not_found', `no route ${method} ${path}`);
+  }
+
+  private create(request: FakeRequest): FakeReply {
+    const key = request.header('Idempotency-Key');
+    const buyer = request.header('X-Buyer-Id');
+    if (!key) return error(400, 'invalid_request', 'Idempotency-Key is required');
+    if (!buyer) return error(400, 'invalid_request', 'X-Buyer-Id is required');
+    const body = request.body as { productId?: unknown; quantity?: unknown } | null;
+    if (typeof body !== 'object' || body === null) return error(400, 'invalid_request', 'JSON body required');
+    const fingerprint = JSON.stringify([buyer, body.productId, body.quantity]);
+    const seen = this.keys.get(key);
+    if (seen) {
+      if (seen.fingerprint !== fingerprint) return error(409, 'idempotency_conflict', 'key reused with another request');
+      return { status: 201, body: this.orders.get(seen.ref)?.response };
+    }
+    const product = this.products.find((p) => p.id === body.productId);
+    if (!product) return error(400, 'unknown_product', 'no such product');
+    if (typeof body.quantity !== 'number' || !Number.isInteger(body.quantity) || body.quantity < 1 || body.quantity > 99) {
+      return error(400, 'invalid_request', 'quantity must be 1 to 99');
+    }
+    const order = this.newOrder(product, body.quantity);
+    const response: CreateOrderResponse = { order, gatewaydata: gatewaydataFor(order), mode: this.mode };
+    this.orders.set(order.merchantReference, { order, buyerId: buyer, response });
+    this.keys.set(key, { fingerprint, ref: order.merchantReference });
+    return { status: 201, body: response };
+  }
+}

@@ -1,0 +1,88 @@
+import { createRuntime, FakeBackend } from '../harness';
+import type { MiniRuntime } from '../harness';
+import { en } from '../../../utils/strings-en';
+import { zhCN } from '../../../utils/strings-zh';
+
+let rt: MiniRuntime;
+let backend: FakeBackend;
+beforeEach(() => {
+  backend = new FakeBackend();
+});
+afterEach(() => rt.dispose());
+
+function start(language = 'en'): MiniRuntime {
+  rt = createRuntime({ language, responder: backend.responder });
+  return rt;
+}
+
+describe('catalogue (home)', () => {
+  it('is the first page; loads the products, with a loading state first', async () => {
+    start();
+    const page = rt.launch();
+    expect(page.route).toBe('pages/index/index');
+    expect(page.data.state).toBe('loading');
+    await rt.settle();
+    expect(page.data.state).toBe('ready');
+    expect(page.data.products).toEqual(backend.products);
+    expect(rt.fake.callsTo('setNavigationBar')).toEqual([{ title: en.shopTitle }]);
+  });
+
+  it('sends the buyer id the app created at launch', async () => {
+    start();
+    rt.launch();
+    await rt.settle();
+    const buyerId = rt.fake.stored('buyerId');
+    expect(typeof buyerId).toBe('string');
+    expect(backend.received[0].header('X-Buyer-Id')).toBe(buyerId);
+  });
+
+  it('shows an empty state', async () => {
+    backend.products = [];
+    start();
+    const page = rt.launch();
+    await rt.settle();
+    expect(page.data.state).toBe('empty');
+  });
+
+  it('shows the error and recovers on retry', async () => {
+    backend.once('GET', '/api/products', { networkError: true });
+    start();
+    const page = rt.launch();
+    await rt.settle();
+    expect(page.data).toMatchObject({ state: 'error', errorText: en.errorNetwork });
+    rt.tap('onRetry');
+    expect(page.data.state).toBe('loading');
+    await rt.settle();
+    expect(page.data).toMatchObject({ state: 'ready', errorText: '' });
+  });
+
+  it('treats a malformed answer as an error', async () => {
+    backend.once('GET', '/api/products', { status: 200, body: { products: 'nope' } });
+    start();
+    const page = rt.launch();
+    await rt.settle();
+    expect(page.data).toMatchObject({ state: 'error', errorText: en.errorMalformed });
+  });
+
+  it('opens the product tapped, and My orders', async () => {
+    start();
+    rt.launch();
+    await rt.settle();
+    rt.tap('onProductSelect', 'ticket');
+    await rt.settle();
+    expect(rt.current().route).toBe('pages/product/product');
+    expect(rt.current().query).toEqual({ id: 'ticket' });
+    rt.navigateBack(1);
+    rt.tap('onMyOrders');
+    await rt.settle();
+    expect(rt.current().route).toBe('pages/orders/orders');
+  });
+
+  it('speaks Chinese on a Chinese phone', async () => {
+    start('zh-Hans');
+    const page = rt.launch();
+    await rt.settle();
+    expect(page.data.s).toEqual(zhCN);
+    expect(rt.fake.callsTo('setNavigationBar')).toEqual([{ title: zhCN.shopTitle }]);
+  });
+});
