@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { AppContext } from './context';
+import { installErrorHandling } from './error-handler';
+import { loggerOptions, type LogDestination } from './logger';
+import { adminRoutes } from './routes/admin';
+import { healthRoutes } from './routes/health';
+import { notifyRoutes } from './routes/notify';
+import { orderRoutes } from './routes/orders';
+import { productRoutes } from './routes/products';
+
+/** Requests are small JSON or form bodies; anything bigger is refused with 413. */
+export const BODY_LIMIT = 16 * 1024;
+
+export function buildApp(ctx: AppContext, logStream?: LogDestination): FastifyInstance {
+  const app = Fastify({
+    logger: loggerOptions(ctx.config.logLevel, logStream),
+    bodyLimit: BODY_LIMIT,
+    trustProxy: ctx.config.trustProxy,
+    genReqId: () => randomUUID(),
+    return503OnClosing: true,
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  // The API speaks JSON (and form for notifications): other bodies get 415, not a string.
+  app.removeContentTypeParser('text/plain');
+  installErrorHandling(app);
+  app.register(healthRoutes(ctx));
+  app.register(productRoutes(ctx));
+  app.register(orderRoutes(ctx));
+  app.register(notifyRoutes(ctx));
+  app.register(adminRoutes(ctx), { prefix: '/api/admin' });
+  return app;
+}

@@ -1,0 +1,41 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import type { ErrorCode } from '../contract';
+import { ApiError } from './errors';
+
+/** Fastify's own request errors, as API errors with messages that reveal nothing internal. */
+function fromFastify(error: FastifyError): ApiError | null {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ApiError(413, 'payload_too_large', 'the request body is too large');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ApiError(415, 'unsupported_media_type', 'send the body as application/json');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new ApiError(400, 'invalid_request', 'the body is not valid JSON');
+  }
+  if (error instanceof SyntaxError) return new ApiError(400, 'invalid_request', 'the body is not valid JSON');
+  const status = error.statusCode;
+  if (status !== undefined && status >= 400 && status < 500) {
+    const code: ErrorCode = status === 404 ? 'not_found' : status === 413 ? 'payload_too_large' : 'invalid_request';
+    return new ApiError(status, code, 'the request is malformed');
+  }
+  return null;
+}
+
+/** Every error becomes an ErrorResponse; unexpected ones are logged and answered without details. */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const apiError = error instanceof ApiError ? error : fromFastify(error);
+    if (apiError) {
+      if (apiError.statusCode >= 500) request.log.warn({ code: apiError.code }, apiError.message);
+      return reply.code(apiError.statusCode).send(apiError.toResponse());
+    }
+    request.log.error({ err: error }, 'unexpected error');
+    return reply.code(500).send(new ApiError(500, 'internal_error', 'something went wrong on our side').toResponse());
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0];
+    reply.code(404).send(new ApiError(404, 'not_found', `no route ${request.method} ${path}`).toResponse());
+  });
+}

@@ -1,0 +1,20 @@
+import type { ErrorCode, ErrorResponse } from '../contract';
+
+/** An error answered to the client as-is: HTTP status, machine-readable code, human message. */
+export class ApiError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  toResponse(): ErrorResponse {
+    return { error: { code: this.code, message: this.message } };
+  }
+}
+
+export const badRequest = (message: string) => new ApiError(400, 'invalid_request', message);
+export const notFound = (message: string) => new ApiError(404, 'not_found', message);

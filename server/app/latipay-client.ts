@@ -1,0 +1,152 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { formatCents } from '../latipay/amount';
+import { signSorted } from '../latipay/signature';
+import type { CreateOrderRequest, QueryResponse, RefundRequest } from '../latipay/types';
+import { LatipayCallError } from './latipay-error';
+
+export interface LatipayClientOptions {
+  /** Read per call: the in-process sandbox's URL is known only once the server listens. */
+  baseUrl: () => string;
+  userId: string;
+  walletId: string;
+  apiKey: string;
+  timeoutMs: number;
+}
+
+export interface CreatedOrder {
+  latipayOrderId: string;
+  /** gatewaydata re-serialised from the parsed answer: JSON.parse keeps key order. */
+  gatewaydataJson: string;
+}
+
+type Json = Record<string, unknown>;
+
+const MAX_MESSAGE = 200;
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+function isRecord(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function errorCode(err: unknown): string | undefined {
+  const cause = (err as { cause?: { code?: unknown } }).cause;
+  return typeof cause?.code === 'string' ? cause.code : undefined;
+}
+
+function latipayMessage(body: Json): string {
+  const text = typeof body.message === 'string' && body.message !== '' ? body.message : 'no message';
+  return text.slice(0, MAX_MESSAGE);
+}
+
+/** Latipay's merchant API: create, query and refund, signed, each with a timeout. */
+export class LatipayClient {
+  constructor(private readonly options: LatipayClientOptions) {}
+
+  async createOrder(
+    input: { amountCents: number; callbackUrl: string; merchantReference: string; ip: string; productName: string },
+    log: FastifyBaseLogger,
+  ): Promise<CreatedOrder> {
+    const fields: Omit<CreateOrderRequest, 'signature'> = {
+      user_id: this.options.userId,
+      wallet_id: this.options.walletId,
+      amount: formatCents(input.amountCents),
+      callback_url: input.callbackUrl,
+      merchant_reference: input.merchantReference,
+      ip: input.ip,
+      version: '2.0',
+      product_name: input.productName,
+    };
+    const signed = { ...fields, signature: signSorted(fields, this.options.apiKey) };
+    const body = await this.call('create', 'POST', '/v2/minialipay', signed, log);
+    const { gatewaydata, paydata } = body;
+    if (!isRecord(gatewaydata) || !Object.values(gatewaydata).every((v) => typeof v === 'string')) {
+      throw new LatipayCallError('invalid', 'gatewaydata is missing or not a map of strings', true);
+    }
+    if (!isRecord(paydata) || typeof paydata.orderId !== 'string' || paydata.orderId === '') {
+      throw new LatipayCallError('invalid', 'paydata.orderId is missing', true);
+    }
+    return { latipayOrderId: paydata.orderId, gatewaydataJson: JSON.stringify(gatewaydata) };
+  }
+
+  /** The payment result interface. Fields are type-checked; the caller verifies the signature. */
+  async queryOrder(merchantReference: string, log: FastifyBaseLogger): Promise<QueryResponse> {
+    const fields = { merchant_reference: merchantReference, user_id: this.options.userId };
+    const signature = signSorted(fields, this.options.apiKey);
+    const query = new URLSearchParams({ user_id: this.options.userId, signature });
+    const path = `/v2/transaction/${encodeURIComponent(merchantReference)}?${query}`;
+    const body = await this.call('query', 'GET', path, undefined, log);
+    for (const key of ['merchant_reference', 'currency', 'payment_method', 'status', 'signature'] as const) {
+      if (typeof body[key] !== 'string') throw new LatipayCallError('invalid', `${key} is missing`, true);
+    }
+    if (typeof body.amount !== 'number' || !Number.isFinite(body.amount)) {
+      throw new LatipayCallError('invalid', 'amount is not a number', true);
+    }
+    if (body.merchant_reference !== merchantReference) {
+      throw new LatipayCallError('invalid', 'the answer is about another order', true);
+    }
+    return body as unknown as QueryResponse;
+  }
+
+  async refund(
+    input: { latipayOrderId: string; amountCents: number; reference: string },
+    log: FastifyBaseLogger,
+  ): Promise<void> {
+    const fields: Omit<RefundRequest, 'signature'> = {
+      user_id: this.options.userId,
+      order_id: input.latipayOrderId,
+      refund_amount: formatCents(input.amountCents),
+      reference: input.reference,
+    };
+    const signed = { ...fields, signature: signSorted(fields, this.options.apiKey) };
+    await this.call('refund', 'POST', '/refund', signed, log);
+  }
+
+  /** One call; resolves with an answer whose `code` is 0, else throws LatipayCallError. */
+  private async call(
+    operation: string,
+    method: 'GET' | 'POST',
+    path: string,
+    payload: Json | undefined,
+    log: FastifyBaseLogger,
+  ): Promise<Json> {
+    const started = Date.now();
+    const signal = AbortSignal.timeout(this.options.timeoutMs);
+    let status: number;
+    let text: string;
+    try {
+      const response = await fetch(`${this.options.baseUrl()}${path}`, {
+        method,
+        headers: payload ? { 'content-type': 'application/json;charset=UTF-8' } : undefined,
+        body: payload ? JSON.stringify(payload) : undefined,
+        signal,
+      });
+      status = response.status;
+      text = await response.text();
+    } catch (err) {
+      const timedOut = signal.aborted;
+      const code = errorCode(err);
+      // Operation, duration and error code only: URLs carry signatures, bodies carry data.
+      const error = timedOut ? 'timeout' : (code ?? 'fetch failed');
+      log.warn({ latipay: { operation, ms: Date.now() - started, error } }, 'Latipay call failed');
+      if (timedOut) throw new LatipayCallError('timeout', `no answer within ${this.options.timeoutMs} ms`, true);
+      throw new LatipayCallError('unreachable', 'connection failed', !(code && NOT_SENT_CODES.has(code)));
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    const code = isRecord(body) ? body.code : undefined;
+    log.info({ latipay: { operation, ms: Date.now() - started, httpStatus: status, code } }, 'Latipay answered');
+    if (status === 502 || status === 503 || status === 504) {
+      throw new LatipayCallError('unreachable', `HTTP ${status}`, true);
+    }
+    if (status !== 200) throw new LatipayCallError('invalid', `HTTP ${status}`, true);
+    if (!isRecord(body) || typeof body.code !== 'number') {
+      throw new LatipayCallError('invalid', 'not a Latipay JSON answer', true);
+    }
+    if (body.code !== 0) throw new LatipayCallError('rejected', latipayMessage(body), true, body.code);
+    return body;
+  }
+}

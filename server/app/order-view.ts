@@ -1,0 +1,26 @@
+import type { Order, Refund } from '../contract';
+import { formatCents } from '../latipay/amount';
+import type { OrderRow } from './store/orders';
+import type { RefundRow } from './store/refunds';
+
+export function toRefund(row: RefundRow): Refund {
+  return { id: row.id, amount: formatCents(row.amount_cents), reason: row.reason, createdAt: row.created_at };
+}
+
+/** The API's Order: what the buyer may see (no buyer id, no Latipay error internals). */
+export function toOrder(row: OrderRow, refunds: RefundRow[]): Order {
+  return {
+    merchantReference: row.merchant_reference,
+    status: row.status,
+    amount: formatCents(row.amount_cents),
+    currency: row.currency,
+    productId: row.product_id,
+    productName: row.product_name,
+    quantity: row.quantity,
+    latipayOrderId: row.latipay_order_id,
+    createdAt: row.created_at,
+    paidAt: row.paid_at,
+    refundedAmount: formatCents(row.refunded_cents),
+    refunds: refunds.map(toRefund),
+  };
+}

@@ -1,0 +1,78 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { formatCents, parseAmount } from '../../latipay/amount';
+import { verifyPaymentResult } from '../../latipay/signature';
+import type { QueryResponse } from '../../latipay/types';
+import type { AppContext } from '../context';
+import { LatipayCallError, latipayApiError } from '../latipay-error';
+import { isPaymentOpen, outcomeOf } from '../payment-state';
+import { settlePayment } from '../settle-payment';
+import type { OrderRow } from '../store/orders';
+
+const ACTION = 'check the payment';
+
+/**
+ * The amount Latipay's query answer signed. The answer's `amount` is a JSON number, which
+ * lost its trailing zeros when parsed, so the signature is checked over the order's own
+ * 2-decimal amount first; if that fails, over the answer's amount (a signed mismatch, which
+ * is an anomaly rather than a forgery). Null when neither verifies.
+ */
+function signedAmount(answer: QueryResponse, order: OrderRow, apiKey: string): { amount: string; cents: number | null } | null {
+  const fields = (amount: string) => ({
+    merchant_reference: answer.merchant_reference,
+    payment_method: answer.payment_method,
+    status: answer.status,
+    currency: answer.currency,
+    amount,
+  });
+  const own = formatCents(order.amount_cents);
+  const writtenCents = parseAmount(String(answer.amount));
+  if (verifyPaymentResult(fields(own), answer.signature, apiKey)) {
+    return { amount: writtenCents === null ? String(answer.amount) : formatCents(writtenCents), cents: writtenCents };
+  }
+  if (writtenCents !== null && verifyPaymentResult(fields(formatCents(writtenCents)), answer.signature, apiKey)) {
+    return { amount: formatCents(writtenCents), cents: writtenCents };
+  }
+  return null;
+}
+
+/**
+ * `?refresh=true`: an order whose payment result may still change is checked with Latipay's
+ * payment result interface, and a paid or failed answer goes through the same state machine
+ * as a notification. Throws ApiError when Latipay cannot answer usefully.
+ */
+export async function refreshOrder(ctx: AppContext, order: OrderRow, log: FastifyBaseLogger): Promise<void> {
+  if (!isPaymentOpen(order.status)) return;
+  let answer: QueryResponse;
+  try {
+    answer = await ctx.latipay.queryOrder(order.merchant_reference, log);
+  } catch (err) {
+    if (err instanceof LatipayCallError) throw latipayApiError(err, ACTION);
+    throw err;
+  }
+  const signed = signedAmount(answer, order, ctx.config.latipay.apiKey);
+  if (!signed) {
+    log.warn({ merchantReference: order.merchant_reference }, 'Latipay query answer with an invalid signature');
+    throw latipayApiError(new LatipayCallError('invalid', 'the signature does not verify', true), ACTION);
+  }
+  const outcome = outcomeOf(answer.status);
+  if (outcome === null) {
+    throw latipayApiError(new LatipayCallError('invalid', `unknown status "${answer.status}"`, true), ACTION);
+  }
+  // A pending answer changes nothing; it is not stored so polling does not fill the table.
+  if (outcome === 'pending') return;
+  settlePayment(
+    ctx.stores,
+    {
+      source: 'query',
+      merchantReference: order.merchant_reference,
+      latipayOrderId: typeof answer.order_id === 'string' ? answer.order_id : null,
+      outcome,
+      latipayStatus: answer.status,
+      amount: signed.amount,
+      amountCents: signed.cents,
+      currency: answer.currency,
+      fields: { ...answer },
+    },
+    log,
+  );
+}

@@ -1,0 +1,100 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { formatCents } from '../latipay/amount';
+import { nowIso } from './db';
+import { nextStatus, type PaymentOutcome } from './payment-state';
+import type { Stores } from './store';
+import type { NotificationOutcome } from './store/notifications';
+import type { OrderRow } from './store/orders';
+
+/** An authenticated payment result from Latipay: a notification or a query answer. */
+export interface PaymentReport {
+  source: 'notify' | 'query';
+  merchantReference: string;
+  latipayOrderId: string | null;
+  outcome: PaymentOutcome;
+  /** Latipay's status as sent (canceled, rejected... are kept for the record). */
+  latipayStatus: string;
+  /** The amount as Latipay wrote it, and in cents (null when it does not parse). */
+  amount: string;
+  amountCents: number | null;
+  currency: string;
+  /** Everything received, stored without the signature. */
+  fields: Record<string, unknown>;
+}
+
+export interface Settlement {
+  order: OrderRow;
+  outcome: NotificationOutcome;
+}
+
+/**
+ * Checks a payment result against the order and applies it, in one transaction: the result
+ * is stored, then either an anomaly is recorded (amount or currency differ: never marked
+ * paid) or the state machine decides. Returns undefined, changing nothing, for an unknown order.
+ */
+export function settlePayment(stores: Stores, report: PaymentReport, log: FastifyBaseLogger): Settlement | undefined {
+  const settlement = stores.transaction((): Settlement | undefined => {
+    const order = stores.orders.get(report.merchantReference);
+    if (!order) return undefined;
+    const now = nowIso();
+    let outcome: NotificationOutcome = 'no_change';
+    const amountDiffers = report.amountCents !== order.amount_cents;
+    if (amountDiffers || report.currency !== order.currency) {
+      outcome = 'anomaly';
+      stores.anomalies.record(
+        order.merchant_reference,
+        amountDiffers ? 'amount_mismatch' : 'currency_mismatch',
+        {
+          source: report.source,
+          latipayStatus: report.latipayStatus,
+          expected: { amount: formatCents(order.amount_cents), currency: order.currency },
+          received: { amount: report.amount, currency: report.currency },
+        },
+        now,
+      );
+    } else {
+      const to = nextStatus(order.status, report.outcome);
+      if (to) {
+        stores.orders.changeStatus({
+          merchantReference: order.merchant_reference,
+          from: order.status,
+          to,
+          paidAt: to === 'paid' ? now : null,
+          latipayOrderId: report.latipayOrderId,
+          now,
+        });
+        outcome = 'applied';
+      }
+    }
+    // Every notification is kept; a query answer only when it changed something or is an
+    // anomaly, so a shopper polling `?refresh=true` does not fill the table.
+    if (report.source === 'notify' || outcome !== 'no_change') stores.notifications.insert({
+      source: report.source,
+      merchantReference: order.merchant_reference,
+      status: report.latipayStatus,
+      amount: report.amount,
+      currency: report.currency,
+      fields: report.fields,
+      outcome,
+      receivedAt: now,
+    });
+    return { order: stores.orders.get(order.merchant_reference)!, outcome };
+  });
+
+  if (settlement?.outcome === 'anomaly') {
+    log.warn(
+      {
+        merchantReference: report.merchantReference,
+        source: report.source,
+        expected: { amount: formatCents(settlement.order.amount_cents), currency: settlement.order.currency },
+        received: { amount: report.amount, currency: report.currency },
+      },
+      'payment result does not match the order: recorded as an anomaly, order not changed',
+    );
+  } else if (settlement) {
+    const { merchantReference, source, latipayStatus } = report;
+    const { outcome, order } = settlement;
+    log.info({ merchantReference, source, latipayStatus, outcome, status: order.status }, 'payment result processed');
+  }
+  return settlement;
+}

@@ -1,0 +1,21 @@
+import type { Db } from '../db';
+import { createAnomalyStore } from './anomalies';
+import { createIdempotencyStore } from './idempotency';
+import { createNotificationStore } from './notifications';
+import { createOrderStore } from './orders';
+import { createRefundStore } from './refunds';
+
+export type Stores = ReturnType<typeof createStores>;
+
+export function createStores(db: Db) {
+  return {
+    db,
+    orders: createOrderStore(db),
+    idempotency: createIdempotencyStore(db),
+    notifications: createNotificationStore(db),
+    refunds: createRefundStore(db),
+    anomalies: createAnomalyStore(db),
+    /** Runs fn in one SQLite transaction (synchronous: nothing else interleaves). */
+    transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
+  };
+}

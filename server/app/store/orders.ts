@@ -1,0 +1,109 @@
+import type { OrderStatus } from '../../contract';
+import type { Db } from '../db';
+
+export interface OrderRow {
+  id: number;
+  merchant_reference: string;
+  buyer_id: string | null;
+  product_id: string;
+  product_name: string;
+  quantity: number;
+  amount_cents: number;
+  currency: string;
+  status: OrderStatus;
+  latipay_order_id: string | null;
+  gatewaydata: string | null;
+  create_error_status: number | null;
+  create_error_code: string | null;
+  create_error_message: string | null;
+  refunded_cents: number;
+  created_at: string;
+  paid_at: string | null;
+  updated_at: string;
+}
+
+export interface NewOrder {
+  merchantReference: string;
+  buyerId: string | null;
+  productId: string;
+  productName: string;
+  quantity: number;
+  amountCents: number;
+  currency: string;
+  createdAt: string;
+}
+
+export interface CreateFailure {
+  status: number;
+  code: string;
+  message: string;
+}
+
+export type OrderStore = ReturnType<typeof createOrderStore>;
+
+export function createOrderStore(db: Db) {
+  const insert = db.prepare(`
+    INSERT INTO orders (merchant_reference, buyer_id, product_id, product_name, quantity,
+                        amount_cents, currency, status, created_at, updated_at)
+    VALUES (@merchantReference, @buyerId, @productId, @productName, @quantity,
+            @amountCents, @currency, 'creating', @createdAt, @createdAt)`);
+  const byReference = db.prepare<[string], OrderRow>('SELECT * FROM orders WHERE merchant_reference = ?');
+  const byBuyer = db.prepare<[string, number], OrderRow>(
+    'SELECT * FROM orders WHERE buyer_id = ? ORDER BY id DESC LIMIT ?',
+  );
+  // A paid notification may have arrived before Latipay's create answer: then keep `paid`.
+  const created = db.prepare(`
+    UPDATE orders
+    SET status = CASE status WHEN 'creating' THEN 'pending' ELSE status END,
+        latipay_order_id = COALESCE(latipay_order_id, ?), gatewaydata = ?, updated_at = ?
+    WHERE merchant_reference = ?`);
+  const createFailed = db.prepare(`
+    UPDATE orders
+    SET status = 'create_failed', create_error_status = ?, create_error_code = ?,
+        create_error_message = ?, updated_at = ?
+    WHERE merchant_reference = ? AND status = 'creating'`);
+  const interrupted = db.prepare(`
+    UPDATE orders
+    SET status = 'create_failed', create_error_status = 500, create_error_code = 'internal_error',
+        create_error_message = 'creating the order was interrupted by a server restart; start a new order',
+        updated_at = ?
+    WHERE status = 'creating'`);
+  const statusChange = db.prepare(`
+    UPDATE orders
+    SET status = @to, paid_at = COALESCE(@paidAt, paid_at),
+        latipay_order_id = COALESCE(latipay_order_id, @latipayOrderId), updated_at = @now
+    WHERE merchant_reference = @merchantReference AND status = @from`);
+  const refunded = db.prepare(`
+    UPDATE orders
+    SET refunded_cents = refunded_cents + @cents,
+        status = CASE WHEN refunded_cents + @cents = amount_cents THEN 'refunded' ELSE 'partially_refunded' END,
+        updated_at = @now
+    WHERE merchant_reference = @merchantReference`);
+
+  return {
+    insert: (order: NewOrder): void => void insert.run(order),
+    get: (merchantReference: string): OrderRow | undefined => byReference.get(merchantReference),
+    listByBuyer: (buyerId: string, limit: number): OrderRow[] => byBuyer.all(buyerId, limit),
+    markCreated(merchantReference: string, latipayOrderId: string, gatewaydata: string, now: string): void {
+      created.run(latipayOrderId, gatewaydata, now, merchantReference);
+    },
+    markCreateFailed(merchantReference: string, failure: CreateFailure, now: string): void {
+      createFailed.run(failure.status, failure.code, failure.message, now, merchantReference);
+    },
+    /** Orders left `creating` by a crash: their buyer never got gatewaydata, so never payable. */
+    failInterrupted: (now: string): number => interrupted.run(now).changes,
+    changeStatus(change: {
+      merchantReference: string;
+      from: OrderStatus;
+      to: OrderStatus;
+      paidAt: string | null;
+      latipayOrderId: string | null;
+      now: string;
+    }): boolean {
+      return statusChange.run(change).changes === 1;
+    },
+    addRefunded(merchantReference: string, cents: number, now: string): void {
+      refunded.run({ merchantReference, cents, now });
+    },
+  };
+}

@@ -1,0 +1,182 @@
+import { startTestServer, type TestServer } from '../support/server';
+import { readRows } from './helpers/db';
+import { http } from './helpers/http';
+import { createOrder, createdOrder, getOrder, sandboxCalls, sandboxOrder } from './helpers/shop';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+const GATEWAY_KEYS = [
+  'service', 'partner', '_input_charset', 'sign_type', 'sign', 'notify_url', 'return_url', 'subject', 'body',
+  'out_trade_no', 'currency', 'total_fee', 'supplier', 'secondary_merchant_id', 'secondary_merchant_name',
+  'secondary_merchant_industry', 'product_code', 'app_pay',
+];
+
+describe('products and health', () => {
+  it('GET /healthz answers 200', async () => {
+    const res = await http(`${server.url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-request-id')).toEqual(expect.any(String));
+  });
+
+  it('GET /api/products lists the catalogue with 2-decimal prices in the wallet currency', async () => {
+    const res = await http(`${server.url}/api/products`);
+    expect(res.status).toBe(200);
+    expect(res.body.products).toContainEqual({ id: 'test-item', name: 'Test item', description: expect.any(String), price: '0.01', currency: 'NZD' });
+    for (const product of res.body.products) expect(product.price).toMatch(/^\d+\.\d{2}$/);
+  });
+});
+
+describe('POST /api/orders', () => {
+  it('creates a pending order priced by the server, with gatewaydata as Latipay gave it', async () => {
+    const res = await createOrder(server, { productId: 'pinot-noir-otago', quantity: 2, price: '0.01' });
+    expect(res.status).toBe(201);
+    const { order, gatewaydata, mode } = res.body;
+    expect(mode).toBe('sandbox');
+    expect(order).toMatchObject({
+      status: 'pending',
+      amount: '79.80',
+      currency: 'NZD',
+      productId: 'pinot-noir-otago',
+      productName: 'Pinot Noir, Otago',
+      quantity: 2,
+      latipayOrderId: expect.any(String),
+      paidAt: null,
+      refundedAmount: '0.00',
+      refunds: [],
+    });
+    expect(order.merchantReference).toMatch(/^M[0-9a-f]{30}$/);
+    expect(new Date(order.createdAt).toISOString()).toBe(order.createdAt);
+    expect(Object.keys(gatewaydata)).toEqual(GATEWAY_KEYS);
+    expect(gatewaydata).toMatchObject({ out_trade_no: order.latipayOrderId, total_fee: '79.80', currency: 'NZD', subject: 'Pinot Noir, Otago' });
+    const atLatipay = await sandboxOrder(server, order.merchantReference);
+    expect(atLatipay).toMatchObject({ amount: '79.80', productName: 'Pinot Noir, Otago', callbackUrl: `${server.url}/api/latipay/notify` });
+    expect((await getOrder(server, order.merchantReference)).body.order).toEqual(order);
+  });
+
+  it('makes a different unguessable reference for every order', async () => {
+    const a = await createdOrder(server);
+    const b = await createdOrder(server);
+    expect(a.merchantReference).not.toBe(b.merchantReference);
+  });
+
+  it.each<[string, unknown]>([
+    ['a missing productId', { quantity: 1 }],
+    ['a quantity of 0', { productId: 'test-item', quantity: 0 }],
+    ['a quantity of 100', { productId: 'test-item', quantity: 100 }],
+    ['a fractional quantity', { productId: 'test-item', quantity: 1.5 }],
+    ['a quantity as a string', { productId: 'test-item', quantity: '1' }],
+    ['an array body', [1]],
+    ['a JSON string body', 'test-item'],
+  ])('refuses %s with 400 invalid_request, calling Latipay not at all', async (_what, body) => {
+    const before = (await sandboxCalls(server)).create;
+    const res = await createOrder(server, body);
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: { code: 'invalid_request', message: expect.any(String) } });
+    expect((await sandboxCalls(server)).create).toBe(before);
+  });
+
+  it('refuses an unknown product', async () => {
+    const res = await createOrder(server, { productId: 'caviar', quantity: 1 });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('unknown_product');
+  });
+
+  it('refuses bad Idempotency-Key and X-Buyer-Id headers', async () => {
+    const key = await createOrder(server, undefined, { 'idempotency-key': 'x'.repeat(256) });
+    expect(key.status).toBe(400);
+    const buyer = await createOrder(server, undefined, { 'x-buyer-id': 'b'.repeat(129) });
+    expect(buyer.status).toBe(400);
+  });
+
+  it('answers invalid JSON with 400, a non-JSON body with 415 and a big body with 413, all as JSON errors', async () => {
+    const broken = await http(`${server.url}/api/orders`, { raw: '{"productId":', headers: { 'content-type': 'application/json' } });
+    expect(broken.status).toBe(400);
+    expect(broken.body).toEqual({ error: { code: 'invalid_request', message: 'the body is not valid JSON' } });
+    const text = await http(`${server.url}/api/orders`, { raw: 'hello', headers: { 'content-type': 'text/plain' } });
+    expect(text.status).toBe(415);
+    expect(text.body.error.code).toBe('unsupported_media_type');
+    const big = await createOrder(server, { productId: 'test-item', quantity: 1, padding: 'x'.repeat(20_000) });
+    expect(big.status).toBe(413);
+    expect(big.body.error.code).toBe('payload_too_large');
+    const notify = await http(`${server.url}/api/latipay/notify`, { form: { padding: 'x'.repeat(20_000) } });
+    expect(notify.status).toBe(413);
+  });
+
+  it('answers unknown routes with a JSON 404', async () => {
+    const res = await http(`${server.url}/api/nothing?x=1`);
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual({ error: { code: 'not_found', message: 'no route GET /api/nothing' } });
+  });
+});
+
+describe('idempotent create', () => {
+  it('the same key and body give the same order and one Latipay call', async () => {
+    const headers = { 'idempotency-key': 'checkout-1', 'x-buyer-id': 'buyer-idem' };
+    const before = (await sandboxCalls(server)).create;
+    const first = await createOrder(server, { productId: 'flat-white', quantity: 1 }, headers);
+    const again = await createOrder(server, { quantity: 1, productId: 'flat-white' }, headers);
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual(first.body);
+    expect(Object.keys(again.body.gatewaydata)).toEqual(GATEWAY_KEYS);
+    expect((await sandboxCalls(server)).create).toBe(before + 1);
+  });
+
+  it('the same key with a different body is refused with 409', async () => {
+    const headers = { 'idempotency-key': 'checkout-2', 'x-buyer-id': 'buyer-idem' };
+    await createdOrder(server, { productId: 'flat-white', quantity: 1 }, headers);
+    const other = await createOrder(server, { productId: 'flat-white', quantity: 2 }, headers);
+    expect(other.status).toBe(409);
+    expect(other.body.error.code).toBe('idempotency_conflict');
+  });
+
+  it('keys are scoped per buyer', async () => {
+    const a = await createdOrder(server, undefined, { 'idempotency-key': 'shared', 'x-buyer-id': 'buyer-a' });
+    const b = await createdOrder(server, undefined, { 'idempotency-key': 'shared', 'x-buyer-id': 'buyer-b' });
+    expect(a.merchantReference).not.toBe(b.merchantReference);
+  });
+
+  it('concurrent requests with the same key make one order and one Latipay call', async () => {
+    const headers = { 'idempotency-key': 'double-tap', 'x-buyer-id': 'buyer-concurrent' };
+    const before = (await sandboxCalls(server)).create;
+    const results = await Promise.all(Array.from({ length: 5 }, () => createOrder(server, undefined, headers)));
+    expect(results.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
+    expect(new Set(results.map((r) => r.body.order.merchantReference)).size).toBe(1);
+    expect((await sandboxCalls(server)).create).toBe(before + 1);
+    const rows = readRows(server.databasePath, 'SELECT merchant_reference FROM orders WHERE buyer_id = ?', 'buyer-concurrent');
+    expect(rows).toHaveLength(1);
+  });
+});
+
+describe('GET /api/orders', () => {
+  it("lists the buyer's orders, newest first, and only theirs", async () => {
+    const headers = { 'x-buyer-id': '2088000000000042' };
+    const refs: string[] = [];
+    for (const productId of ['test-item', 'flat-white', 'canvas-tote']) {
+      refs.push((await createdOrder(server, { productId, quantity: 1 }, headers)).merchantReference);
+    }
+    await createdOrder(server, undefined, { 'x-buyer-id': 'someone-else' });
+    const res = await http(`${server.url}/api/orders`, { headers });
+    expect(res.status).toBe(200);
+    expect(res.body.orders.map((o: { merchantReference: string }) => o.merchantReference)).toEqual(refs.reverse());
+  });
+
+  it('needs X-Buyer-Id', async () => {
+    const res = await http(`${server.url}/api/orders`);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_request');
+  });
+
+  it('answers 404 for an unknown or impossible reference, 400 for a bad refresh flag', async () => {
+    expect((await getOrder(server, 'Mffffffffffffffffffffffffffffff')).status).toBe(404);
+    expect((await http(`${server.url}/api/orders/${encodeURIComponent('../etc')}`)).status).toBe(404);
+    const order = await createdOrder(server);
+    expect((await http(`${server.url}/api/orders/${order.merchantReference}?refresh=maybe`)).status).toBe(400);
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * startTestServer: the real merchant backend on port 0 with a temporary SQLite file and,
+ * unless LATIPAY_BASE_URL is given, the in-process Latipay sandbox, reached over real HTTP.
+ * Logs are captured in memory (never printed) so tests can inspect them.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { PaymentMode } from '../../server/contract';
+import { loadConfig, type Env } from '../../server/app/config';
+import { startServer } from '../../server/app/start-server';
+import type { SandboxOptions } from '../../server/sandbox';
+
+export interface TestServerOptions {
+  /** Settings merged over the test defaults (process.env is never read); undefined unsets one. */
+  env?: Env;
+  /** Overrides for the in-process sandbox. */
+  sandbox?: Partial<SandboxOptions>;
+}
+
+export interface TestServer {
+  /** The API, e.g. http://127.0.0.1:41234 (no trailing slash). */
+  url: string;
+  /** The in-process sandbox's base URL (its control API is under `/sandbox`), or null. */
+  sandboxUrl: string | null;
+  mode: PaymentMode;
+  databasePath: string;
+  /** The admin bearer token, or null when ADMIN_TOKEN is unset. */
+  adminToken: string | null;
+  /** The Latipay account the server uses (tests sign notifications with apiKey). */
+  latipay: { userId: string; walletId: string; apiKey: string };
+  /** Every log line written so far, raw JSON text. */
+  logs: string[];
+  /** The log lines parsed. */
+  logEntries(): Record<string, unknown>[];
+  /** Stops the server and deletes its temporary directory. */
+  close(): Promise<void>;
+  /** Stops this server, keeping the database, and starts a new one on the same file. */
+  restart(options?: TestServerOptions): Promise<TestServer>;
+}
+
+export const TEST_DEFAULT_ENV: Env = {
+  PORT: '0',
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'info',
+  LATIPAY_TIMEOUT_MS: '5000',
+  // Quick, bounded notification retries so refused notifications finish within a test.
+  SANDBOX_RETRY_MS: '50',
+  SANDBOX_MAX_ATTEMPTS: '5',
+  SANDBOX_NOTIFY_TIMEOUT_MS: '2000',
+};
+
+function buildEnv(base: Env, overrides: Env = {}): Env {
+  const env: Env = { ...base };
+  for (const [name, value] of Object.entries(overrides)) {
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  }
+  return env;
+}
+
+async function launch(env: Env, options: TestServerOptions, tempDir: string): Promise<TestServer> {
+  const config = loadConfig(env);
+  const logs: string[] = [];
+  const running = await startServer(config, { logStream: { write: (line) => void logs.push(line) }, sandbox: options.sandbox });
+  let closed = false;
+  const stop = async () => {
+    if (closed) return;
+    closed = true;
+    await running.close();
+  };
+  return {
+    url: running.url,
+    sandboxUrl: running.sandboxUrl,
+    mode: running.mode,
+    databasePath: config.databasePath,
+    adminToken: config.adminToken,
+    latipay: { userId: config.latipay.userId, walletId: config.latipay.walletId, apiKey: config.latipay.apiKey },
+    logs,
+    logEntries: () => logs.map((line) => JSON.parse(line) as Record<string, unknown>),
+    async close() {
+      await stop();
+      rmSync(tempDir, { recursive: true, force: true });
+    },
+    async restart(next: TestServerOptions = {}) {
+      await stop();
+      return launch(buildEnv(env, next.env), { ...options, ...next }, tempDir);
+    },
+  };
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const tempDir = mkdtempSync(path.join(os.tmpdir(), 'shop-test-'));
+  const env = buildEnv(
+    {
+      ...TEST_DEFAULT_ENV,
+      DATABASE_PATH: path.join(tempDir, 'shop.sqlite'),
+      ADMIN_TOKEN: `test-admin-${randomBytes(12).toString('hex')}`,
+    },
+    options.env,
+  );
+  try {
+    return await launch(env, options, tempDir);
+  } catch (err) {
+    rmSync(tempDir, { recursive: true, force: true });
+    throw err;
+  }
+}
