@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { formatCents } from '../latipay/amount';
 import { signSorted } from '../latipay/signature';
 import type { CreateOrderRequest, QueryResponse, RefundRequest } from '../latipay/types';
+import { HttpTimeoutError, HttpTransport } from './http-transport';
 import { LatipayCallError } from './latipay-error';
 
 export interface LatipayClientOptions {
@@ -28,11 +29,6 @@ function isRecord(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function errorCode(err: unknown): string | undefined {
-  const cause = (err as { cause?: { code?: unknown } }).cause;
-  return typeof cause?.code === 'string' ? cause.code : undefined;
-}
-
 function latipayMessage(body: Json): string {
   const text = typeof body.message === 'string' && body.message !== '' ? body.message : 'no message';
   return text.slice(0, MAX_MESSAGE);
@@ -40,7 +36,14 @@ function latipayMessage(body: Json): string {
 
 /** Latipay's merchant API: create, query and refund, signed, each with a timeout. */
 export class LatipayClient {
+  private readonly transport = new HttpTransport();
+
   constructor(private readonly options: LatipayClientOptions) {}
+
+  /** Drops the kept-alive connections. */
+  close(): void {
+    this.transport.close();
+  }
 
   async createOrder(
     input: { amountCents: number; callbackUrl: string; merchantReference: string; ip: string; productName: string },
@@ -110,26 +113,23 @@ export class LatipayClient {
     log: FastifyBaseLogger,
   ): Promise<Json> {
     const started = Date.now();
-    const signal = AbortSignal.timeout(this.options.timeoutMs);
     let status: number;
     let text: string;
     try {
-      const response = await fetch(`${this.options.baseUrl()}${path}`, {
+      ({ status, text } = await this.transport.request(`${this.options.baseUrl()}${path}`, {
         method,
         headers: payload ? { 'content-type': 'application/json;charset=UTF-8' } : undefined,
         body: payload ? JSON.stringify(payload) : undefined,
-        signal,
-      });
-      status = response.status;
-      text = await response.text();
+        timeoutMs: this.options.timeoutMs,
+      }));
     } catch (err) {
-      const timedOut = signal.aborted;
-      const code = errorCode(err);
+      const timedOut = err instanceof HttpTimeoutError;
+      const code = (err as { code?: unknown }).code;
       // Operation, duration and error code only: URLs carry signatures, bodies carry data.
-      const error = timedOut ? 'timeout' : (code ?? 'fetch failed');
+      const error = timedOut ? 'timeout' : typeof code === 'string' ? code : 'request failed';
       log.warn({ latipay: { operation, ms: Date.now() - started, error } }, 'Latipay call failed');
       if (timedOut) throw new LatipayCallError('timeout', `no answer within ${this.options.timeoutMs} ms`, true);
-      throw new LatipayCallError('unreachable', 'connection failed', !(code && NOT_SENT_CODES.has(code)));
+      throw new LatipayCallError('unreachable', 'connection failed', !(typeof code === 'string' && NOT_SENT_CODES.has(code)));
     }
     let body: unknown;
     try {

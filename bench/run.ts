@@ -1,0 +1,191 @@
+/**
+ * `npm run bench`: what one merchant server holds, measured beside the floor in the same run.
+ * Everything runs on this machine over loopback; Latipay is the sandbox in its own process.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { SANDBOX_DEV_CREDENTIALS } from '../server/sandbox';
+import type { ProductsResponse } from '../server/contract';
+import { runLoad, type LoadFigures } from './load';
+import { checkIngest, notificationBurst, pendingOrders, type IngestCheck } from './notifications';
+import { measurePackage, type PackageSize } from './package-size';
+import { freePort, startService, type Service } from './processes';
+
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 8);
+const CONCURRENCY = [1, 16, 128];
+const NOTIFICATIONS = Number(process.env.BENCH_NOTIFICATIONS ?? 5000);
+/** BENCH_PROFILE=1: the merchant server writes a CPU profile to bench/results/ when it stops. */
+const PROFILE_ARGS = process.env.BENCH_PROFILE === '1' ? ['--cpu-prof', '--cpu-prof-dir', resolve(__dirname, 'results')] : [];
+
+interface CreationRow {
+  connections: number;
+  floor: LoadFigures & { cpuMsPerRequest: number };
+  ours: LoadFigures & { cpuMsPerRequest: number };
+  rpsRatio: number;
+  p99Ratio: number;
+}
+
+interface Report {
+  machine: { cpus: string; cores: number; memoryGiB: number; node: string; at: string };
+  creation: CreationRow[];
+  ingest: LoadFigures & { check: IngestCheck; sent: number };
+  reads: LoadFigures;
+  peakRssBytes: number;
+  packageSize: PackageSize;
+}
+
+const credentials = {
+  LATIPAY_USER_ID: SANDBOX_DEV_CREDENTIALS.userId,
+  LATIPAY_WALLET_ID: SANDBOX_DEV_CREDENTIALS.walletId,
+  LATIPAY_API_KEY: SANDBOX_DEV_CREDENTIALS.apiKey,
+};
+
+/** The load's figures plus the CPU time the service spent per request. */
+async function withCpu(service: Service, load: () => Promise<LoadFigures>): Promise<LoadFigures & { cpuMsPerRequest: number }> {
+  const before = service.cpuMs();
+  const figures = await load();
+  const cpuMsPerRequest = Math.round(((service.cpuMs() - before) / Math.max(figures.requests, 1)) * 1000) / 1000;
+  return { ...figures, cpuMsPerRequest };
+}
+
+function ratio(a: number, b: number): number {
+  return b === 0 ? 0 : Math.round((a / b) * 100) / 100;
+}
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'bench-'));
+  const databasePath = join(work, 'bench.sqlite');
+  const [sandboxPort, serverPort, floorPort] = [await freePort(), await freePort(), await freePort()];
+
+  const sandbox = await startService('server/sandbox/main.ts', { ...credentials, SANDBOX_PORT: String(sandboxPort), SANDBOX_RETRY_MS: '60000' }, sandboxPort, '/sandbox/stats');
+  const upstream = { ...credentials, LATIPAY_BASE_URL: sandbox.url };
+  const server = await startService('server/main.ts', { ...upstream, PORT: String(serverPort), DATABASE_PATH: databasePath, LOG_LEVEL: 'info' }, serverPort, '/healthz', PROFILE_ARGS);
+  const floor = await startService('bench/floor-server.ts', { ...upstream, PORT: String(floorPort) }, floorPort, '/healthz');
+
+  try {
+    const { products } = (await (await fetch(`${server.url}/api/products`)).json()) as ProductsResponse;
+    const create = (url: string, connections: number, duration = DURATION_S) =>
+      runLoad({
+        url: `${url}/api/orders`,
+        method: 'POST',
+        connections,
+        duration,
+        headers: { 'content-type': 'application/json', 'x-buyer-id': 'bench-buyer' },
+        body: JSON.stringify({ productId: products[0].id, quantity: 1 }),
+      });
+
+    console.log('warming up…');
+    await create(floor.url, 16, 2);
+    await create(server.url, 16, 2);
+
+    const creation: CreationRow[] = [];
+    for (const connections of CONCURRENCY) {
+      console.log(`order creation, ${connections} connections…`);
+      const floorFigures = await withCpu(floor, () => create(floor.url, connections));
+      const ours = await withCpu(server, () => create(server.url, connections));
+      creation.push({
+        connections,
+        floor: floorFigures,
+        ours,
+        rpsRatio: ratio(ours.requestsPerSecond, floorFigures.requestsPerSecond),
+        p99Ratio: ratio(ours.p99Ms, floorFigures.p99Ms),
+      });
+    }
+
+    console.log('notification ingest…');
+    const orders = pendingOrders(databasePath, NOTIFICATIONS);
+    const bodies = notificationBurst(orders, SANDBOX_DEV_CREDENTIALS.apiKey, 0.2);
+    let next = 0;
+    const ingestFigures = await runLoad({
+      url: `${server.url}/api/latipay/notify`,
+      connections: 32,
+      amount: bodies.length,
+      requests: [
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }),
+        },
+      ],
+    });
+    const ingest = { ...ingestFigures, sent: bodies.length, check: checkIngest(databasePath, orders) };
+
+    console.log('order reads…');
+    let read = 0;
+    const reads = await runLoad({
+      url: server.url,
+      connections: 64,
+      duration: DURATION_S,
+      requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: `/api/orders/${orders[read++ % orders.length].merchantReference}` }) }],
+    });
+
+    const report: Report = {
+      machine: {
+        cpus: cpus()[0]?.model ?? 'unknown',
+        cores: cpus().length,
+        memoryGiB: Math.round(totalmem() / 2 ** 30),
+        node: process.version,
+        at: new Date().toISOString(),
+      },
+      creation,
+      ingest,
+      reads,
+      peakRssBytes: server.peakRssBytes(),
+      packageSize: measurePackage(resolve(__dirname, '..')),
+    };
+    printReport(report);
+    const resultsDir = resolve(__dirname, 'results');
+    mkdirSync(resultsDir, { recursive: true });
+    const file = join(resultsDir, `bench-${report.machine.at.replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+    console.log(`\nwritten to ${file}`);
+  } finally {
+    await Promise.all([floor.stop(), server.stop(), sandbox.stop()]);
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function printReport(r: Report): void {
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+  console.log(`\nmachine: ${r.machine.cores} × ${r.machine.cpus}, ${r.machine.memoryGiB} GiB, node ${r.machine.node}`);
+  console.log('\norder creation (POST /api/orders)');
+  console.table(
+    r.creation.map((row) => ({
+      connections: row.connections,
+      'floor req/s': row.floor.requestsPerSecond,
+      'ours req/s': row.ours.requestsPerSecond,
+      'req/s vs floor': row.rpsRatio,
+      'floor p50/p99 ms': `${row.floor.p50Ms}/${row.floor.p99Ms}`,
+      'ours p50/p99 ms': `${row.ours.p50Ms}/${row.ours.p99Ms}`,
+      'p99 vs floor': row.p99Ratio,
+      'CPU ms/req floor/ours': `${row.floor.cpuMsPerRequest}/${row.ours.cpuMsPerRequest}`,
+      'errors floor/ours': `${row.floor.errors}/${row.ours.errors}`,
+    })),
+  );
+  const c = r.ingest.check;
+  console.log('\nnotification ingest (POST /api/latipay/notify, 20% duplicates)');
+  console.table([
+    {
+      sent: r.ingest.sent,
+      'notifications/s': r.ingest.requestsPerSecond,
+      'p99 ms': r.ingest.p99Ms,
+      errors: r.ingest.errors,
+      orders: c.orders,
+      paid: c.paid,
+      lost: c.lost,
+      'applied twice': c.appliedTwice,
+      stored: c.stored,
+    },
+  ]);
+  console.log('\norder reads (GET /api/orders/{ref})');
+  console.table([{ 'req/s': r.reads.requestsPerSecond, 'p50 ms': r.reads.p50Ms, 'p99 ms': r.reads.p99Ms, errors: r.reads.errors }]);
+  console.log(`\nserver peak RSS: ${(r.peakRssBytes / 2 ** 20).toFixed(1)} MiB`);
+  const p = r.packageSize;
+  console.log(`mini app package: ${kb(p.totalBytes)} (own ${kb(p.ownBytes)}, antd-mini ${kb(p.libraryBytes)}, ${p.files} files) of ${kb(p.limitBytes)} allowed`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
