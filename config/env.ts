@@ -2,8 +2,10 @@
  * The one place that says where the merchant backend is, per mini program version
  * (`my.getAccountInfoSync().miniProgram.envVersion`).
  *
- * - develop: the Alipay IDE simulator on the developer's machine, against a local `npm start`.
- *   To preview on a phone, put the computer's LAN address here (e.g. http://192.168.1.20:3000).
+ * - develop: the Alipay IDE simulator on the developer's machine, against a local `npm start`
+ *   (it prints the URL to put here). To preview on a phone, put the computer's LAN address
+ *   here (e.g. http://192.168.1.20:3000) and start the backend with HOST=0.0.0.0. Against a
+ *   backend on the sandbox, "Pay" opens the sandbox cashier instead of Alipay's.
  * - trial / release: must be HTTPS on a domain whitelisted in the Alipay Open Platform
  *   (服务器域名白名单). Replace the placeholders before uploading.
  */

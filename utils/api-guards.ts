@@ -6,6 +6,7 @@ import type {
   PaymentMode,
   Product,
   Refund,
+  SandboxSettleResponse,
 } from '../server/contract';
 
 // Runtime checks that an answer has the shape server/contract.ts promises.
@@ -94,4 +95,8 @@ export function isPaymentMode(value: unknown): value is PaymentMode {
 
 export function isCreateOrderResponse(value: unknown): value is CreateOrderResponse {
   return isObject(value) && isOrder(value.order) && isGatewayData(value.gatewaydata) && isPaymentMode(value.mode);
+}
+
+export function isSandboxSettleResponse(value: unknown): value is SandboxSettleResponse {
+  return isObject(value) && isNonEmptyString(value.resultCode) && isOrder(value.order);
 }

@@ -6,10 +6,13 @@ import type {
   OrdersResponse,
   Product,
   ProductsResponse,
+  SandboxCashierAction,
+  SandboxSettleRequest,
+  SandboxSettleResponse,
 } from '../server/contract';
 import { CREATE_ORDER_TIMEOUT_MS } from '../config/env';
 import { ApiError } from './api-error';
-import { isCreateOrderResponse, isOrder, isProduct } from './api-guards';
+import { isCreateOrderResponse, isOrder, isProduct, isSandboxSettleResponse } from './api-guards';
 import { buyerId } from './buyer';
 import { request } from './request';
 import type { JsonObject, RequestFn } from './request';
@@ -20,6 +23,8 @@ export interface ApiClient {
   createOrder(body: CreateOrderRequest, idempotencyKey: string): Promise<CreateOrderResponse>;
   getOrder(merchantReference: string, options?: { refresh?: boolean }): Promise<Order>;
   listOrders(): Promise<Order[]>;
+  /** The sandbox cashier (a backend on the sandbox only): settles the order as `action` says. */
+  settleSandboxOrder(merchantReference: string, action: SandboxCashierAction): Promise<SandboxSettleResponse>;
 }
 
 export function createApiClient(send: RequestFn = request, getBuyerId: () => string = buyerId): ApiClient {
@@ -63,6 +68,14 @@ export function createApiClient(send: RequestFn = request, getBuyerId: () => str
       const orders = (body as Partial<OrdersResponse>).orders;
       if (!Array.isArray(orders) || !orders.every(isOrder)) throw malformed('/api/orders', body);
       return orders;
+    },
+
+    async settleSandboxOrder(merchantReference, action) {
+      const path = `/api/sandbox/orders/${encodeURIComponent(merchantReference)}/settle`;
+      const payload: SandboxSettleRequest = { action };
+      const body = await send({ method: 'POST', path, body: payload, headers: buyerHeaders() });
+      if (!isSandboxSettleResponse(body)) throw malformed(path, body);
+      return body;
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { CreateOrderResponse, GatewayData } from '../server/contract';
 
-export type PaymentErrorKind = 'invalid_gatewaydata' | 'trade_pay_failed';
+export type PaymentErrorKind = 'invalid_gatewaydata' | 'trade_pay_failed' | 'sandbox_cashier_failed';
 
 export class PaymentError extends Error {
   readonly isPaymentError = true;
@@ -58,7 +58,6 @@ export function tradePay(orderStr: string): Promise<TradePayResult> {
 /**
  * The payment step of the checkout: takes Latipay's orderStr and the create-order answer
  * (which says whether the backend runs against the sandbox), returns the cashier's result.
+ * The checkout's default is payByMode (pay-by-mode.ts).
  */
 export type Pay = (orderStr: string, createResponse: CreateOrderResponse) => Promise<TradePayResult>;
-
-export const payWithAlipay: Pay = (orderStr) => tradePay(orderStr);

@@ -57,6 +57,15 @@ export const en = {
   status_partially_refunded: 'Partly refunded',
   status_refunded: 'Refunded',
 
+  sandboxCashierTitle: 'Sandbox cashier: no real money moves',
+  sandboxPay: 'Pay',
+  sandboxCancel: 'Cancel',
+  sandboxFail: 'Fail',
+  sandboxProcessing: 'Processing',
+  sandboxNetworkError: 'Network error',
+  sandboxUnknown: 'Unknown',
+  sandboxClose: 'Close',
+
   errorNetwork: 'Network problem. Check your connection and try again.',
   errorTimeout: 'The server took too long to answer. Please try again.',
   errorMalformed: 'The server sent an answer we could not read. Please try again later.',

@@ -59,6 +59,15 @@ export const zhCN: Strings = {
   status_partially_refunded: '部分退款',
   status_refunded: '已退款',
 
+  sandboxCashierTitle: '沙箱收银台：不会真实扣款',
+  sandboxPay: '支付',
+  sandboxCancel: '取消',
+  sandboxFail: '失败',
+  sandboxProcessing: '处理中',
+  sandboxNetworkError: '网络错误',
+  sandboxUnknown: '结果未知',
+  sandboxClose: '关闭',
+
   errorNetwork: '网络连接失败，请检查网络后重试。',
   errorTimeout: '服务器响应超时，请重试。',
   errorMalformed: '服务器返回了无法识别的数据，请稍后再试。',

@@ -33,7 +33,7 @@ describe('api client', () => {
   it('creates an order with the Idempotency-Key and X-Buyer-Id headers, and a longer timeout', async () => {
     const created = await api.createOrder({ productId: 'pinot', quantity: 2 }, 'key-1');
     expect(created.order).toMatchObject({ status: 'pending', amount: '240.00', quantity: 2 });
-    expect(created.mode).toBe('sandbox');
+    expect(created.mode).toBe('live');
     expect(Object.keys(created.gatewaydata)[0]).toBe('service');
     const [sent] = fake.requests;
     expect(sent).toMatchObject({ method: 'POST', path: '/api/orders', body: { productId: 'pinot', quantity: 2 } });
@@ -72,6 +72,22 @@ describe('api client', () => {
     });
   });
 
+  it('settles an order at the sandbox cashier with its action', async () => {
+    backend.mode = 'sandbox';
+    const { order } = await api.createOrder({ productId: 'ticket', quantity: 1 }, 'k');
+    const answer = await api.settleSandboxOrder(order.merchantReference, 'fail');
+    expect(answer).toEqual({ resultCode: '4000', order: expect.objectContaining({ merchantReference: order.merchantReference }) });
+    const [, sent] = fake.requests;
+    expect(sent).toMatchObject({ method: 'POST', path: `/api/sandbox/orders/${order.merchantReference}/settle`, body: { action: 'fail' } });
+    expect(sent.header('X-Buyer-Id')).toBe('buyer-1234');
+    expect(sent.header('Content-Type')).toBe('application/json');
+  });
+
+  it('passes on a live backend refusing the sandbox cashier (no such route)', async () => {
+    const { order } = await api.createOrder({ productId: 'ticket', quantity: 1 }, 'k');
+    await expect(api.settleSandboxOrder(order.merchantReference, 'pay')).rejects.toMatchObject({ kind: 'http', status: 404, code: 'not_found' });
+  });
+
   describe('refuses answers that break the contract', () => {
     it('products missing or wrong', async () => {
       backend.once('GET', '/api/products', { status: 200, body: {} });
@@ -103,6 +119,14 @@ describe('api client', () => {
       for (const body of bad) {
         backend.once('POST', '/api/orders', { status: 201, body });
         await malformed(api.createOrder({ productId: 'ticket', quantity: 1 }, 'k'));
+      }
+    });
+
+    it('a sandbox cashier answer without a result code or order', async () => {
+      const order = backend.addOrder('buyer-1234');
+      for (const body of [{ order }, { resultCode: '', order }, { resultCode: 9000, order }, { resultCode: '9000' }]) {
+        backend.once('POST', `/api/sandbox/orders/${order.merchantReference}/settle`, { status: 200, body });
+        await malformed(api.settleSandboxOrder(order.merchantReference, 'pay'));
       }
     });
 

@@ -56,6 +56,7 @@ describe('buy', () => {
   });
 
   it('keeps the payment part of the answer, so the same order can be paid again', async () => {
+    backend.mode = 'sandbox';
     await newCheckout().buy('ticket', 1);
     const [order] = backend.createdOrders;
     expect(createPaymentStore().load(order.merchantReference)).toMatchObject({
@@ -65,6 +66,7 @@ describe('buy', () => {
   });
 
   it('hands the pluggable pay step the orderStr and the whole create answer', async () => {
+    backend.mode = 'sandbox';
     const pay = jest.fn<ReturnType<Pay>, Parameters<Pay>>(async () => ({ resultCode: '6001' }));
     const step = await newCheckout(pay).buy('ticket', 3);
     const [order] = backend.createdOrders;
@@ -73,6 +75,7 @@ describe('buy', () => {
     expect(pay).toHaveBeenCalledWith(buildOrderStr(created.gatewaydata), created);
     expect(pay.mock.calls[0][1].mode).toBe('sandbox');
     expect(fake.tradePays).toEqual([]);
+    expect(fake.callsTo('showActionSheet')).toEqual([]);
     expect(step).toMatchObject({ kind: 'result', code: '6001' });
   });
 

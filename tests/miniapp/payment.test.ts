@@ -1,7 +1,7 @@
-import { buildOrderStr, isPaymentError, payWithAlipay, PaymentError, tradePay } from '../../utils/payment';
-import { gatewaydataFor, installFakeMy } from './harness';
+import { buildOrderStr, isPaymentError, PaymentError, tradePay } from '../../utils/payment';
+import { installFakeMy } from './harness';
 import type { FakeMy } from './harness';
-import type { GatewayData, Order } from '../../server/contract';
+import type { GatewayData } from '../../server/contract';
 
 // The gatewaydata of Latipay's own sample (docs: Alipay mini app page), in its order.
 const LATIPAY_SAMPLE: GatewayData = {
@@ -95,14 +95,5 @@ describe('tradePay', () => {
   it('handles a fail without an error number', async () => {
     fake.cashier = () => ({ fail: {} });
     await expect(tradePay('a=1')).rejects.toMatchObject({ kind: 'trade_pay_failed', errorCode: null });
-  });
-
-  it('payWithAlipay is tradePay with the pluggable signature', async () => {
-    fake.cashier = () => ({ resultCode: '8000' });
-    const order = { merchantReference: 'M1' } as Order;
-    await expect(
-      payWithAlipay('x=1', { order, gatewaydata: gatewaydataFor({ ...order, latipayOrderId: 'S1' } as Order), mode: 'sandbox' }),
-    ).resolves.toEqual({ resultCode: '8000' });
-    expect(fake.tradePays).toEqual(['x=1']);
   });
 });

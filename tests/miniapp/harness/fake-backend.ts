@@ -1,12 +1,14 @@
 /**
  * The merchant backend as server/contract.ts documents it, in memory, answering the fake
  * my.request: GET /api/products, POST /api/orders (Idempotency-Key, X-Buyer-Id),
- * GET /api/orders/{ref}[?refresh=true], GET /api/orders (X-Buyer-Id). Tests steer it
- * (status changes, one-off replies) and read what it received.
+ * GET /api/orders/{ref}[?refresh=true], GET /api/orders (X-Buyer-Id) and, in mode
+ * `sandbox` only, POST /api/sandbox/orders/{ref}/settle. Tests steer it (status changes,
+ * one-off replies) and read what it received. It runs in mode `live` unless told otherwise.
  */
 import type {
   CreateOrderResponse,
   ErrorCode,
+  SandboxCashierAction,
   GatewayData,
   Order,
   OrderStatus,
@@ -27,6 +29,16 @@ interface StoredOrder {
   buyerId: string;
   response: CreateOrderResponse;
 }
+
+/** What the sandbox cashier does to an order (the real one: server/app/sandbox-cashier.ts). */
+const SANDBOX_CASHIER: Record<SandboxCashierAction, { status: OrderStatus | null; resultCode: string }> = {
+  pay: { status: 'paid', resultCode: '9000' },
+  cancel: { status: null, resultCode: '6001' },
+  fail: { status: 'failed', resultCode: '4000' },
+  processing: { status: 'paid', resultCode: '8000' },
+  network_error: { status: null, resultCode: '6002' },
+  unknown: { status: 'paid', resultCode: '6004' },
+};
 
 interface IdempotencyRecord {
   fingerprint: string;
@@ -86,7 +98,7 @@ export class FakeBackend {
 
   constructor(options: { products?: Product[]; mode?: PaymentMode } = {}) {
     this.products = options.products ?? PRODUCTS.map((p) => ({ ...p }));
-    this.mode = options.mode ?? 'sandbox';
+    this.mode = options.mode ?? 'live';
   }
 
   readonly responder: Responder = (request) => {
@@ -185,6 +197,8 @@ export class FakeBackend {
         .map((s) => s.order);
       return { status: 200, body: { orders } };
     }
+    const settle = /^\/api\/sandbox\/orders\/([^/]+)\/settle$/.exec(path);
+    if (method === 'POST' && settle && this.mode === 'sandbox') return this.settle(decodeURIComponent(settle[1]), request);
     const match = /^\/api\/orders\/([^/]+)$/.exec(path);
     if (method === 'GET' && match) {
       const ref = decodeURIComponent(match[1]);
@@ -199,6 +213,19 @@ export class FakeBackend {
       return { status: 200, body: { order: stored.order } };
     }
     return error(404, 'not_found', `no route ${method} ${path}`);
+  }
+
+  private settle(ref: string, request: FakeRequest): FakeReply {
+    const stored = this.orders.get(ref);
+    if (!stored) return error(404, 'not_found', `no order ${ref}`);
+    const action = (request.body as { action?: unknown } | null)?.action;
+    if (typeof action !== 'string' || !Object.prototype.hasOwnProperty.call(SANDBOX_CASHIER, action)) {
+      return error(400, 'invalid_request', 'action must be one of pay, cancel, fail, processing, network_error, unknown');
+    }
+    if (stored.order.status !== 'pending') return error(409, 'order_not_pending', `order ${ref} is ${stored.order.status}`);
+    const outcome = SANDBOX_CASHIER[action as SandboxCashierAction];
+    if (outcome.status) this.setStatus(ref, outcome.status);
+    return { status: 200, body: { resultCode: outcome.resultCode, order: stored.order } };
   }
 
   private create(request: FakeRequest): FakeReply {

@@ -5,3 +5,5 @@ export { MiniRuntime, createRuntime, PROJECT_ROOT, MAX_PAGE_STACK, resolveCompon
 export type { PageInstance, ComponentInstance, MountedComponent, RuntimeOptions } from './runtime';
 export { applySetData, parsePath, cloneData } from './set-data';
 export { installFakeMy } from './install';
+export { HttpTransport } from './http-transport';
+export type { Exchange, Hold } from './http-transport';

@@ -7,7 +7,8 @@
  *
  * It runs on jest's fake timers (installed by load(), removed by dispose()): a page's timers
  * (request guards, confirmation polling) move only when the test advances them, and none
- * outlives the test.
+ * outlives the test. With `timers: 'real'` it leaves the clock alone, for tests whose real
+ * servers run in this process too (fake timers would stop theirs).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -50,6 +51,8 @@ interface AppJson {
 
 export interface RuntimeOptions extends FakeMyOptions {
   root?: string;
+  /** 'fake' (the default): jest's fake timers from load() to dispose(). */
+  timers?: 'fake' | 'real';
 }
 
 const GLOBALS = ['my', 'App', 'Page', 'Component', 'getApp', 'getCurrentPages'] as const;
@@ -91,6 +94,7 @@ function parseUrl(url: string): { target: string; query: Record<string, string> 
 export class MiniRuntime {
   readonly root: string;
   readonly fake: FakeMy;
+  readonly timers: 'fake' | 'real';
   readonly appJson: AppJson;
   readonly pageConfigs = new Map<string, Config>();
   readonly componentConfigs = new Map<string, Config>();
@@ -108,6 +112,7 @@ export class MiniRuntime {
 
   constructor(options: RuntimeOptions = {}) {
     this.root = options.root ?? PROJECT_ROOT;
+    this.timers = options.timers ?? 'fake';
     this.fake = new FakeMy(options);
     this.appJson = readJson(path.join(this.root, 'app.json')) as unknown as AppJson;
     const navigator: Navigator = {
@@ -125,7 +130,7 @@ export class MiniRuntime {
 
   /** Installs the globals and loads app.ts, the pages and their local components. */
   load(): this {
-    jest.useFakeTimers();
+    if (this.timers === 'fake') jest.useFakeTimers();
     this.install();
     jest.isolateModules(() => {
       this.require('app', path.join(this.root, 'app.ts'));
@@ -381,7 +386,7 @@ export class MiniRuntime {
       else target[name] = value;
     });
     this.previousGlobals.clear();
-    jest.useRealTimers();
+    if (this.timers === 'fake') jest.useRealTimers();
     const problems = [...this.errors, ...this.fake.problems];
     if (problems.length > 0) {
       throw new Error(`the mini app or the test setup threw:\n${problems.map((p) => (p instanceof Error ? p.stack : String(p))).join('\n')}`);
