@@ -95,6 +95,23 @@ export interface RefundResponse {
   order: Order;
 }
 
+/**
+ * The sandbox cashier: what the shopper picks instead of paying at Alipay's cashier, which
+ * cannot pay a sandbox order. Only a backend running on the in-process sandbox has it.
+ */
+export type SandboxCashierAction = 'pay' | 'cancel' | 'fail' | 'processing' | 'network_error' | 'unknown';
+
+// POST /api/sandbox/orders/{merchantReference}/settle (sandbox mode only)
+export interface SandboxSettleRequest {
+  action: SandboxCashierAction;
+}
+
+export interface SandboxSettleResponse {
+  /** What my.tradePay would have answered: 9000, 6001, 4000, 8000, 6002 or 6004. */
+  resultCode: string;
+  order: Order;
+}
+
 /** Every error the API answers with. */
 export interface ErrorResponse {
   error: {
@@ -111,6 +128,11 @@ export type ErrorCode =
   | 'unauthorized'
   | 'refund_exceeds_balance'
   | 'order_not_refundable'
+  | 'order_not_pending'
+  /** A refund whose outcome Latipay left unknown: its amount is held until an admin resolves it. */
+  | 'refund_outcome_unknown'
+  /** Resolving a refund whose outcome is not unknown. */
+  | 'refund_not_resolvable'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'latipay_error'

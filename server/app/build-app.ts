@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext } from './context';
-import { installErrorHandling } from './error-handler';
-import { loggerOptions, type LogDestination } from './logger';
+import { answerFrameworkError, installErrorHandling } from './error-handler';
+import { OneLinePerRequest, loggerOptions, type LogDestination } from './logger';
 import { adminRoutes } from './routes/admin';
 import { healthRoutes } from './routes/health';
 import { notifyRoutes } from './routes/notify';
 import { orderRoutes } from './routes/orders';
 import { productRoutes } from './routes/products';
+import { sandboxCashierRoutes } from './routes/sandbox-cashier';
 
 /** Requests are small JSON or form bodies; anything bigger is refused with 413. */
 export const BODY_LIMIT = 16 * 1024;
@@ -19,6 +20,8 @@ export function buildApp(ctx: AppContext, logStream?: LogDestination): FastifyIn
     trustProxy: ctx.config.trustProxy,
     genReqId: () => randomUUID(),
     return503OnClosing: true,
+    frameworkErrors: answerFrameworkError,
+    logController: new OneLinePerRequest(),
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -31,5 +34,7 @@ export function buildApp(ctx: AppContext, logStream?: LogDestination): FastifyIn
   app.register(orderRoutes(ctx));
   app.register(notifyRoutes(ctx));
   app.register(adminRoutes(ctx), { prefix: '/api/admin' });
+  // Only on the in-process sandbox: in live mode the route does not exist (404).
+  if (ctx.mode === 'sandbox' && ctx.config.sandbox !== null) app.register(sandboxCashierRoutes(ctx));
   return app;
 }

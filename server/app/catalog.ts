@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { formatCents, parseAmount } from '../latipay/amount';
 import type { Product } from '../contract';
+import { isRecord } from './validation';
 
 export interface CatalogProduct {
   id: string;
@@ -19,10 +20,6 @@ export interface Catalog {
 const PRODUCT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export class CatalogError extends Error {}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function parseProduct(raw: unknown, index: number, seen: Set<string>): CatalogProduct {
   const where = `products[${index}]`;

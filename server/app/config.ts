@@ -32,6 +32,8 @@ export interface AppConfig {
   latipay: LatipayConfig;
   /** Options of the in-process sandbox; null when LATIPAY_BASE_URL points at a Latipay. */
   sandbox: SandboxOptions | null;
+  /** SANDBOX_REMOTE_CONTROL=1: the in-process sandbox's control API answers any peer, not only this machine. */
+  sandboxRemoteControl: boolean;
   adminToken: string | null;
   trustProxy: boolean;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -130,6 +132,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     currency,
     latipay,
     sandbox,
+    sandboxRemoteControl: flag(env, 'SANDBOX_REMOTE_CONTROL'),
     adminToken: adminToken(env),
     trustProxy: flag(env, 'TRUST_PROXY'),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorCode } from '../contract';
 import { ApiError } from './errors';
 
@@ -9,6 +9,8 @@ function fromFastify(error: FastifyError): ApiError | null {
       return new ApiError(413, 'payload_too_large', 'the request body is too large');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new ApiError(415, 'unsupported_media_type', 'send the body as application/json');
+    case 'FST_ERR_BAD_URL':
+      return new ApiError(400, 'invalid_request', 'the URL is not valid (bad percent-encoding)');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new ApiError(400, 'invalid_request', 'the body is not valid JSON');
@@ -20,6 +22,15 @@ function fromFastify(error: FastifyError): ApiError | null {
     return new ApiError(status, code, 'the request is malformed');
   }
   return null;
+}
+
+/**
+ * Fastify's `frameworkErrors` option: errors its router raises before any route or hook,
+ * e.g. a URL it cannot decode (`/api/orders/%ZZ`), answered in our format too.
+ */
+export function answerFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const apiError = fromFastify(error) ?? new ApiError(500, 'internal_error', 'something went wrong on our side');
+  void reply.code(apiError.statusCode).send(apiError.toResponse());
 }
 
 /** Every error becomes an ErrorResponse; unexpected ones are logged and answered without details. */

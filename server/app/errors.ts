@@ -18,3 +18,8 @@ export class ApiError extends Error {
 
 export const badRequest = (message: string) => new ApiError(400, 'invalid_request', message);
 export const notFound = (message: string) => new ApiError(404, 'not_found', message);
+
+/** An error stored with a request (order creation, refund), answered again on every replay. */
+export function recordedError(error: { status: number | null; code: string | null; message: string | null }, fallback: string): ApiError {
+  return new ApiError(error.status ?? 500, (error.code ?? 'internal_error') as ErrorCode, error.message ?? fallback);
+}

@@ -4,6 +4,7 @@ import { signSorted } from '../latipay/signature';
 import type { CreateOrderRequest, QueryResponse, RefundRequest } from '../latipay/types';
 import { HttpTimeoutError, HttpTransport } from './http-transport';
 import { LatipayCallError } from './latipay-error';
+import { isRecord } from './validation';
 
 export interface LatipayClientOptions {
   /** Read per call: the in-process sandbox's URL is known only once the server listens. */
@@ -25,10 +26,6 @@ type Json = Record<string, unknown>;
 const MAX_MESSAGE = 200;
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function latipayMessage(body: Json): string {
   const text = typeof body.message === 'string' && body.message !== '' ? body.message : 'no message';
   return text.slice(0, MAX_MESSAGE);
@@ -46,7 +43,7 @@ export class LatipayClient {
   }
 
   async createOrder(
-    input: { amountCents: number; callbackUrl: string; merchantReference: string; ip: string; productName: string },
+    input: { amountCents: number; currency: string; callbackUrl: string; merchantReference: string; ip: string; productName: string },
     log: FastifyBaseLogger,
   ): Promise<CreatedOrder> {
     const fields: Omit<CreateOrderRequest, 'signature'> = {
@@ -67,6 +64,12 @@ export class LatipayClient {
     }
     if (!isRecord(paydata) || typeof paydata.orderId !== 'string' || paydata.orderId === '') {
       throw new LatipayCallError('invalid', 'paydata.orderId is missing', true);
+    }
+    // The shopper pays what gatewaydata says: it must be this order, for this amount.
+    const expected = { total_fee: fields.amount, currency: input.currency, out_trade_no: paydata.orderId };
+    const differs = (Object.keys(expected) as (keyof typeof expected)[]).filter((key) => gatewaydata[key] !== expected[key]);
+    if (differs.length > 0) {
+      throw new LatipayCallError('invalid', `gatewaydata does not match the order (${differs.join(', ')})`, true);
     }
     return { latipayOrderId: paydata.orderId, gatewaydataJson: JSON.stringify(gatewaydata) };
   }
@@ -138,7 +141,9 @@ export class LatipayClient {
       body = undefined;
     }
     const code = isRecord(body) ? body.code : undefined;
-    log.info({ latipay: { operation, ms: Date.now() - started, httpStatus: status, code } }, 'Latipay answered');
+    // A refusal is logged by its code only: its message can describe the signed request.
+    const level = status === 200 && code === 0 ? 'info' : 'warn';
+    log[level]({ latipay: { operation, ms: Date.now() - started, httpStatus: status, code } }, 'Latipay answered');
     if (status === 502 || status === 503 || status === 504) {
       throw new LatipayCallError('unreachable', `HTTP ${status}`, true);
     }

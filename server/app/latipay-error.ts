@@ -23,15 +23,32 @@ export class LatipayCallError extends Error {
   }
 }
 
+/**
+ * Latipay refusals whose message means something to a shopper (454: the amount exceeds the
+ * single-payment limit). Every other code (205 key/user, 206 signature, 207 parameters, 301
+ * account/currency, 450 wallet, …) is the merchant's to fix, and its message can describe
+ * the signed request: the shopper gets a generic message, the log the code.
+ */
+const SHOPPER_CODES: ReadonlySet<number> = new Set([454]);
+
+/**
+ * Who reads the answer: a shopper (orders) sees Latipay's message only for SHOPPER_CODES;
+ * the merchant's admin (refunds) sees it always.
+ */
+export type Audience = 'shopper' | 'admin';
+
 /** The answer our client gets when a Latipay call fails. */
-export function latipayApiError(err: LatipayCallError, action: string): ApiError {
+export function latipayApiError(err: LatipayCallError, action: string, audience: Audience = 'shopper'): ApiError {
   switch (err.kind) {
     case 'unreachable':
       return new ApiError(503, 'latipay_unavailable', `Latipay could not be reached to ${action}; try again later`);
     case 'timeout':
       return new ApiError(504, 'latipay_timeout', `Latipay did not answer in time to ${action}; try again later`);
     case 'rejected':
-      return new ApiError(502, 'latipay_error', `Latipay refused to ${action}: ${err.message} (code ${err.latipayCode})`);
+      if (audience === 'admin' || (err.latipayCode !== null && SHOPPER_CODES.has(err.latipayCode))) {
+        return new ApiError(502, 'latipay_error', `Latipay refused to ${action}: ${err.message} (code ${err.latipayCode})`);
+      }
+      return new ApiError(502, 'latipay_error', `the payment service refused to ${action}; the merchant has been notified`);
     case 'invalid':
       return new ApiError(502, 'latipay_error', `Latipay gave an invalid answer to ${action}: ${err.message}`);
   }

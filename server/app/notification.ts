@@ -8,8 +8,10 @@ export interface ReceivedNotification {
   currency: string;
   amount: string;
   signature: string;
-  order_id: string | null;
-  /** Every field received (extra ones such as amount_cny included), signature included. */
+  /**
+   * Every field received, signature included: extra ones such as amount_cny, and order_id,
+   * which is kept for the record but never used (the signature does not cover it).
+   */
   all: Record<string, unknown>;
 }
 
@@ -29,7 +31,6 @@ export function readNotification(body: unknown): ReceivedNotification {
     currency: field('currency'),
     amount: field('amount'),
     signature: field('signature'),
-    order_id: typeof all.order_id === 'string' && all.order_id !== '' ? all.order_id : null,
     all,
   };
 }

@@ -3,6 +3,7 @@ import { formatCents } from '../latipay/amount';
 import { nowIso } from './db';
 import { nextStatus, type PaymentOutcome } from './payment-state';
 import type { Stores } from './store';
+import type { AnomalyKind } from './store/anomalies';
 import type { NotificationOutcome } from './store/notifications';
 import type { OrderRow } from './store/orders';
 
@@ -10,8 +11,8 @@ import type { OrderRow } from './store/orders';
 export interface PaymentReport {
   source: 'notify' | 'query';
   merchantReference: string;
-  latipayOrderId: string | null;
-  outcome: PaymentOutcome;
+  /** null: a status this integration does not know (recorded as an anomaly). */
+  outcome: PaymentOutcome | null;
   /** Latipay's status as sent (canceled, rejected... are kept for the record). */
   latipayStatus: string;
   /** The amount as Latipay wrote it, and in cents (null when it does not parse). */
@@ -27,23 +28,32 @@ export interface Settlement {
   outcome: NotificationOutcome;
 }
 
+/** Why a result cannot be applied to the order, or null when it can. */
+function anomalyOf(order: OrderRow, report: PaymentReport): AnomalyKind | null {
+  if (report.amountCents !== order.amount_cents) return 'amount_mismatch';
+  if (report.currency !== order.currency) return 'currency_mismatch';
+  if (report.outcome === null) return 'unknown_status';
+  return null;
+}
+
 /**
  * Checks a payment result against the order and applies it, in one transaction: the result
- * is stored, then either an anomaly is recorded (amount or currency differ: never marked
- * paid) or the state machine decides. Returns undefined, changing nothing, for an unknown order.
+ * is stored, then either an anomaly is recorded (amount, currency or status not as expected:
+ * never marked paid) or the state machine decides. Returns undefined, changing nothing, for
+ * an unknown order.
  */
-export function settlePayment(stores: Stores, report: PaymentReport, log: FastifyBaseLogger): Settlement | undefined {
-  const settlement = stores.transaction((): Settlement | undefined => {
+export function applyPayment(stores: Stores, report: PaymentReport): Settlement | undefined {
+  return stores.transaction((): Settlement | undefined => {
     const order = stores.orders.get(report.merchantReference);
     if (!order) return undefined;
     const now = nowIso();
     let outcome: NotificationOutcome = 'no_change';
-    const amountDiffers = report.amountCents !== order.amount_cents;
-    if (amountDiffers || report.currency !== order.currency) {
+    const anomaly = anomalyOf(order, report);
+    if (anomaly) {
       outcome = 'anomaly';
       stores.anomalies.record(
         order.merchant_reference,
-        amountDiffers ? 'amount_mismatch' : 'currency_mismatch',
+        anomaly,
         {
           source: report.source,
           latipayStatus: report.latipayStatus,
@@ -53,17 +63,16 @@ export function settlePayment(stores: Stores, report: PaymentReport, log: Fastif
         now,
       );
     } else {
-      const to = nextStatus(order.status, report.outcome);
+      const to = report.outcome && nextStatus(order.status, report.outcome);
       if (to) {
-        stores.orders.changeStatus({
+        const changed = stores.orders.changeStatus({
           merchantReference: order.merchant_reference,
           from: order.status,
           to,
           paidAt: to === 'paid' ? now : null,
-          latipayOrderId: report.latipayOrderId,
           now,
         });
-        outcome = 'applied';
+        if (changed) outcome = 'applied';
       }
     }
     // Every notification is kept; a query answer only when it changed something or is an
@@ -80,21 +89,31 @@ export function settlePayment(stores: Stores, report: PaymentReport, log: Fastif
     });
     return { order: stores.orders.get(order.merchant_reference)!, outcome };
   });
+}
 
+/** Logs what applyPayment did, once it is committed. */
+export function logSettlement(report: PaymentReport, settlement: Settlement | undefined, log: FastifyBaseLogger): void {
+  const { merchantReference, source, latipayStatus } = report;
   if (settlement?.outcome === 'anomaly') {
     log.warn(
       {
-        merchantReference: report.merchantReference,
-        source: report.source,
+        merchantReference,
+        source,
+        latipayStatus,
         expected: { amount: formatCents(settlement.order.amount_cents), currency: settlement.order.currency },
         received: { amount: report.amount, currency: report.currency },
       },
       'payment result does not match the order: recorded as an anomaly, order not changed',
     );
   } else if (settlement) {
-    const { merchantReference, source, latipayStatus } = report;
     const { outcome, order } = settlement;
     log.info({ merchantReference, source, latipayStatus, outcome, status: order.status }, 'payment result processed');
   }
+}
+
+/** applyPayment in its own transaction, then logged. */
+export function settlePayment(stores: Stores, report: PaymentReport, log: FastifyBaseLogger): Settlement | undefined {
+  const settlement = applyPayment(stores, report);
+  logSettlement(report, settlement, log);
   return settlement;
 }

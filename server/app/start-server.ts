@@ -1,15 +1,19 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { PaymentMode } from '../contract';
-import { sandboxPlugin, SANDBOX_DEV_CREDENTIALS, type SandboxOptions } from '../sandbox';
+import { SANDBOX_DEV_CREDENTIALS, type SandboxOptions } from '../sandbox';
 import { buildApp } from './build-app';
 import { ConfigError, type AppConfig } from './config';
 import { closeGracefully, trackRequests } from './graceful-close';
 import type { AppContext } from './context';
-import { nowIso, openDatabase, type Db } from './db';
+import { openDatabase, type Db } from './db';
+import { inProcessSandbox } from './in-process-sandbox';
+import { GroupCommit } from './group-commit';
 import { Inflight } from './inflight';
 import { LatipayClient } from './latipay-client';
+import { listenError } from './listen-error';
 import type { LogDestination } from './logger';
+import { recoverInterrupted } from './recover-interrupted';
 import { createStores } from './store';
 
 export const SANDBOX_PREFIX = '/latipay-sandbox';
@@ -73,25 +77,27 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     }),
     callbackUrl: () => `${config.publicBaseUrl ?? url}/api/latipay/notify`,
     inflight: new Inflight(),
+    groupCommit: new GroupCommit(db),
   };
   const app = buildApp(ctx, options.logStream);
   const requests = trackRequests(app.server);
   app.log.info({ mode }, modeLine(config));
   app.addHook('onClose', async () => {
+    ctx.latipay.close();
     db.close();
   });
 
-  const interrupted = stores.orders.failInterrupted(nowIso());
-  if (interrupted > 0) app.log.warn({ orders: interrupted }, 'orders left creating by an earlier run marked create_failed');
+  recoverInterrupted(stores, app.log);
   if (config.sandbox) {
-    app.register(sandboxPlugin, { ...config.sandbox, ...options.sandbox, prefix: SANDBOX_PREFIX });
+    const sandbox = { ...config.sandbox, ...options.sandbox };
+    app.register(inProcessSandbox, { sandbox, remoteControl: config.sandboxRemoteControl, prefix: SANDBOX_PREFIX });
   }
 
   try {
     await app.listen({ port: config.port, host: config.host });
   } catch (err) {
     await app.close().catch(() => undefined);
-    throw err;
+    throw listenError(err, config);
   }
   url = localUrl(app.server.address() as AddressInfo);
   const sandboxUrl = config.sandbox ? `${url}${SANDBOX_PREFIX}` : null;
@@ -99,5 +105,11 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     { api: url, sandbox: sandboxUrl, callbackUrl: ctx.callbackUrl() },
     sandboxUrl ? `API at ${url}, Latipay sandbox at ${sandboxUrl}` : `API at ${url}, Latipay at ${config.latipay.baseUrl}`,
   );
+  if (!config.production) {
+    app.log.info(
+      `Alipay IDE: set API_BASE_URLS.develop in config/env.ts to ${config.publicBaseUrl ?? url} and, in the ` +
+        `project's Details panel, tick 忽略 httpRequest 域名合法性检查 (ignore the request domain check)`,
+    );
+  }
   return { app, url, sandboxUrl, mode, config, close: () => closeGracefully(app, requests) };
 }

@@ -2,7 +2,7 @@ import { parseAmount } from '../latipay/amount';
 import { badRequest } from './errors';
 import { REFERENCE_PATTERN } from './ids';
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -41,4 +41,16 @@ export function parseRefreshFlag(value: unknown): boolean {
   if (value === undefined || value === 'false' || value === '0') return false;
   if (value === 'true' || value === '1') return true;
   throw badRequest('refresh must be true or false');
+}
+
+export type RefundResolution = { outcome: 'succeeded' | 'failed'; note: string | null };
+
+/** Body of POST /api/admin/refunds/{refundId}/resolve. */
+export function parseResolveBody(body: unknown): RefundResolution {
+  const { outcome, note } = requireObject(body);
+  if (outcome !== 'succeeded' && outcome !== 'failed') throw badRequest('outcome must be "succeeded" or "failed"');
+  if (note !== undefined && (typeof note !== 'string' || note.length > 500)) {
+    throw badRequest('note must be a string of at most 500 characters');
+  }
+  return { outcome, note: note?.trim() || null };
 }

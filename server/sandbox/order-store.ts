@@ -96,10 +96,6 @@ export class OrderStore {
     return this.byId.get(orderId);
   }
 
-  hasOrderId(orderId: string): boolean {
-    return this.byId.has(orderId);
-  }
-
   all(): SandboxOrder[] {
     return [...this.byReference.values()];
   }

@@ -6,10 +6,6 @@ export class TimerSet {
   private readonly timers = new Map<NodeJS.Timeout, () => void>();
   private closed = false;
 
-  get isClosed(): boolean {
-    return this.closed;
-  }
-
   /** Runs `fn` after `ms` unless closed first. */
   schedule(ms: number, fn: () => void): void {
     if (this.closed) return;

@@ -39,6 +39,7 @@ describe('configuration', () => {
       currency: 'NZD',
       adminToken: null,
       trustProxy: false,
+      sandboxRemoteControl: false,
       latipay: { baseUrl: null, userId: SANDBOX_DEV_CREDENTIALS.userId, apiKey: SANDBOX_DEV_CREDENTIALS.apiKey, timeoutMs: 10000 },
     });
     expect(config.sandbox).not.toBeNull();
@@ -67,6 +68,7 @@ describe('configuration', () => {
     ['a short admin token', { ADMIN_TOKEN: 'short' }, 'ADMIN_TOKEN'],
     ['a zero timeout', { LATIPAY_TIMEOUT_MS: '0' }, 'LATIPAY_TIMEOUT_MS'],
     ['TRUST_PROXY other than 1/0', { TRUST_PROXY: 'yes' }, 'TRUST_PROXY'],
+    ['SANDBOX_REMOTE_CONTROL other than 1/0', { SANDBOX_REMOTE_CONTROL: 'yes' }, 'SANDBOX_REMOTE_CONTROL'],
     ['an unknown log level', { LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     ['a missing catalogue file', { CATALOG_PATH: '/nonexistent/catalog.json' }, 'CATALOG_PATH'],
     ['half of the sandbox credentials', { LATIPAY_USER_ID: 'U1234' }, 'LATIPAY_WALLET_ID'],

@@ -5,7 +5,18 @@ import { SANDBOX_DEV_CREDENTIALS, startSandbox, type RunningSandbox } from '../.
 import { startTestServer, type TestServer } from '../support/server';
 import { readRows } from './helpers/db';
 import { closedPortUrl, http as request, waitFor } from './helpers/http';
-import { addFault, createOrder, createdOrder, getOrder, sandboxCalls } from './helpers/shop';
+import {
+  addFault,
+  complete,
+  createOrder,
+  createdOrder,
+  getOrder,
+  notification,
+  notify,
+  refund,
+  sandboxCalls,
+  sandboxOrder,
+} from './helpers/shop';
 
 const LIVE_CREDENTIALS = {
   LATIPAY_USER_ID: SANDBOX_DEV_CREDENTIALS.userId,
@@ -53,18 +64,44 @@ describe('Latipay answering errors', () => {
     await request(`${server.sandboxUrl}/sandbox/faults`, { method: 'DELETE' });
   });
 
-  it("code != 0 gives 502 latipay_error with Latipay's message; the same key repeats it without a call", async () => {
+  it('a refusal for a merchant problem (301) gives the shopper a generic 502, the log its code; the same key repeats it without a call', async () => {
     await addFault(server, { endpoint: 'create', kind: 'latipay_error', code: 301, message: 'account or currency wrong' });
     const before = (await sandboxCalls(server)).create;
     const res = await createOrder(server, undefined, { 'idempotency-key': 'err-1' });
     expect(res.status).toBe(502);
-    expect(res.body.error.code).toBe('latipay_error');
-    expect(res.body.error.message).toContain('account or currency wrong');
-    expect(res.body.error.message).toContain('301');
-    expect(storedStatus(server)).toMatchObject({ status: 'create_failed', create_error_code: 'latipay_error' });
+    expect(res.body.error).toEqual({
+      code: 'latipay_error',
+      message: 'the payment service refused to create the order; the merchant has been notified',
+    });
+    const stored = readRows<{ create_error_message: string }>(
+      server.databasePath,
+      'SELECT create_error_message FROM orders WHERE merchant_reference = ?',
+      storedStatus(server).merchant_reference,
+    );
+    expect(stored).toEqual([{ create_error_message: res.body.error.message }]);
+    const warning = server.logEntries().find((e) => e.msg === 'Latipay answered' && (e.latipay as { code: number }).code === 301);
+    expect(warning).toMatchObject({ level: 40 });
+    expect(server.logs.join('')).not.toContain('account or currency wrong');
     const again = await createOrder(server, undefined, { 'idempotency-key': 'err-1' });
     expect(again.body).toEqual(res.body);
     expect((await sandboxCalls(server)).create).toBe(before + 1);
+  });
+
+  it("never shows a shopper the sandbox's 206 hint about the signed message", async () => {
+    const hint = 'wrong signature: expected the lowercase hex HMAC-SHA256 (key: api_key) of "amount=0.01&callback_url=http://x"';
+    await addFault(server, { endpoint: 'create', kind: 'latipay_error', code: 206, message: hint });
+    const res = await createOrder(server);
+    expect(res.status).toBe(502);
+    expect(res.text).not.toContain('callback_url');
+    expect(res.text).not.toContain('HMAC');
+    expect(server.logs.join('')).not.toContain('HMAC');
+  });
+
+  it("passes Latipay's message on when it means something to the shopper (454, over the single-payment limit)", async () => {
+    await addFault(server, { endpoint: 'create', kind: 'latipay_error', code: 454, message: 'exceeds the single payment limit' });
+    const res = await createOrder(server);
+    expect(res.status).toBe(502);
+    expect(res.body.error).toEqual({ code: 'latipay_error', message: expect.stringContaining('exceeds the single payment limit') });
   });
 
   it.each([
@@ -115,6 +152,24 @@ describe('Latipay slow', () => {
     expect(storedStatus(server)).toMatchObject({ status: 'create_failed', create_error_code: 'latipay_timeout' });
   });
 
+  it("takes Latipay's order id never from a notification (unsigned), only from Latipay's answers", async () => {
+    await addFault(server, { endpoint: 'create', kind: 'delay', delayMs: 300 });
+    expect((await createOrder(server)).status).toBe(504);
+    const ref = storedStatus(server).merchant_reference;
+    // Latipay created the order after all; the shopper paid it.
+    const atLatipay = await waitFor(async () => sandboxOrder(server, ref), 'the late order at the sandbox');
+    await complete(server, ref, 'paid', 'drop');
+    const order = { merchantReference: ref, amount: '0.01', currency: 'NZD', latipayOrderId: 'S-not-signed' };
+    expect((await notify(server, notification(order, 'paid', server.latipay.apiKey))).text).toBe('sent');
+    expect((await getOrder(server, ref)).body.order).toMatchObject({ status: 'paid', latipayOrderId: null });
+    const refused = await refund(server, ref, { amount: '0.01', reason: 'x' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toEqual({ code: 'order_not_refundable', message: expect.stringContaining('refresh=true') });
+    // Our own query to Latipay fills it in, and the refund goes through.
+    expect((await getOrder(server, ref, true)).body.order.latipayOrderId).toBe(atLatipay.orderId);
+    expect((await refund(server, ref, { amount: '0.01', reason: 'x' })).status).toBe(201);
+  });
+
   it('a slow query gives 504 and the order stays pending', async () => {
     const order = await createdOrder(server);
     await addFault(server, { endpoint: 'query', kind: 'delay', delayMs: 1000 });
@@ -146,13 +201,19 @@ describe('Latipay as a separate server (LATIPAY_BASE_URL)', () => {
   });
 });
 
-/** A stand-in for Latipay's live host whose query answers are wrong in a chosen way. */
-function stubLatipay(query: (ref: string) => Record<string, unknown>): Promise<{ url: string; close(): Promise<void> }> {
+/** The create answer of the stub: what a correct Latipay gives for the 0.01 test item. */
+const GOOD_CREATE = { out_trade_no: 'S1', currency: 'NZD', total_fee: '0.01', orderId: 'S1' };
+
+/** A stand-in for Latipay's live host whose answers are wrong in a chosen way. */
+function stubLatipay(
+  query: (ref: string) => Record<string, unknown>,
+  create: typeof GOOD_CREATE = GOOD_CREATE,
+): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     res.setHeader('content-type', 'application/json');
     if (req.method === 'POST' && req.url === '/v2/minialipay') {
-      const gatewaydata = { out_trade_no: 'S1', total_fee: '0.01' };
-      res.end(JSON.stringify({ code: 0, message: 'SUCCESS', gatewaydata, paydata: { orderId: 'S1', customerOrderId: 'C1' } }));
+      const { orderId, ...gatewaydata } = create;
+      res.end(JSON.stringify({ code: 0, message: 'SUCCESS', gatewaydata, paydata: { orderId, customerOrderId: 'C1' } }));
     } else {
       const ref = decodeURIComponent((req.url ?? '').split('/')[3]?.split('?')[0] ?? '');
       res.end(JSON.stringify(query(ref)));
@@ -165,6 +226,26 @@ function stubLatipay(query: (ref: string) => Record<string, unknown>): Promise<{
     });
   });
 }
+
+describe('create answers that must not be trusted', () => {
+  it.each([
+    ['another amount', { ...GOOD_CREATE, total_fee: '100.00' }, 'total_fee'],
+    ['another currency', { ...GOOD_CREATE, currency: 'CNY' }, 'currency'],
+    ['another Latipay order', { ...GOOD_CREATE, out_trade_no: 'S2' }, 'out_trade_no'],
+  ])('gatewaydata for %s gives 502 latipay_error and a create_failed order', async (_what, create, field) => {
+    const stub = await stubLatipay(() => ({}), create);
+    const server = await startTestServer({ env: { ...LIVE_CREDENTIALS, LATIPAY_BASE_URL: stub.url } });
+    try {
+      const res = await createOrder(server);
+      expect(res.status).toBe(502);
+      expect(res.body.error).toEqual({ code: 'latipay_error', message: expect.stringContaining(field) });
+      expect(storedStatus(server).status).toBe('create_failed');
+    } finally {
+      await server.close();
+      await stub.close();
+    }
+  });
+});
 
 describe('query answers that must not be trusted', () => {
   const key = SANDBOX_DEV_CREDENTIALS.apiKey;

@@ -2,6 +2,7 @@ import { startTestServer, type TestServer } from '../support/server';
 import { readRows } from './helpers/db';
 import { http, waitFor } from './helpers/http';
 import {
+  addFault,
   complete,
   createdOrder,
   getOrder,
@@ -154,19 +155,27 @@ describe('Latipay notifications', () => {
     expect(storedNotifications('Mdoesnotexist')).toEqual([]);
   });
 
-  it('malformed notifications get 4xx: missing fields, unknown status, JSON body', async () => {
+  it('malformed notifications get 4xx: missing fields, JSON body', async () => {
     const order = await createdOrder(server);
     const good = notification(order, 'paid', server.latipay.apiKey);
     const { signature: _omitted, ...unsigned } = good;
     const missing = await notify(server, unsigned);
     expect(missing.status).toBe(400);
     expect(missing.body.error).toEqual({ code: 'invalid_request', message: expect.stringContaining('signature') });
-    const weird = await notify(server, notification(order, 'refunded', server.latipay.apiKey));
-    expect(weird.status).toBe(400);
     const json = await http(`${server.url}/api/latipay/notify`, { json: good });
     expect(json.status).toBe(415);
     expect(json.body.error.code).toBe('unsupported_media_type');
     expect(await orderStatus(server, order.merchantReference)).toBe('pending');
+  });
+
+  it('a signed notification with an unknown status is stored as an anomaly and answered `sent` (no endless resends)', async () => {
+    const order = await createdOrder(server);
+    const res = await notify(server, notification(order, 'refunded', server.latipay.apiKey));
+    expect(res.status).toBe(200);
+    expect(res.text).toBe('sent');
+    expect(await orderStatus(server, order.merchantReference)).toBe('pending');
+    expect(storedNotifications(order.merchantReference)).toEqual([expect.objectContaining({ status: 'refunded', outcome: 'anomaly' })]);
+    expect(await anomalies()).toContainEqual(expect.objectContaining({ merchantReference: order.merchantReference, kind: 'unknown_status' }));
   });
 
   it('extra fields (amount_cny, rate) are accepted and stored', async () => {
@@ -199,6 +208,18 @@ describe('Latipay notifications', () => {
     expect((await getOrder(server, order.merchantReference, true)).body.order.status).toBe('failed');
     await complete(server, order.merchantReference, 'paid', 'drop');
     expect((await getOrder(server, order.merchantReference, true)).body.order.status).toBe('paid');
+  });
+
+  it('concurrent refreshes of one order share one Latipay query', async () => {
+    const order = await createdOrder(server);
+    await complete(server, order.merchantReference, 'paid', 'drop');
+    // Every query is held a while, so all refreshes arrive while the first is in flight.
+    await addFault(server, { endpoint: 'query', kind: 'delay', delayMs: 500, times: 50 });
+    const before = (await sandboxCalls(server)).query;
+    const results = await Promise.all(Array.from({ length: 50 }, () => getOrder(server, order.merchantReference, true)));
+    await http(`${server.sandboxUrl}/sandbox/faults`, { method: 'DELETE' });
+    expect(results.map((r) => r.body.order.status)).toEqual(Array(50).fill('paid'));
+    expect((await sandboxCalls(server)).query).toBe(before + 1);
   });
 
   it('a delayed notification lands later', async () => {

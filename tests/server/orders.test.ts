@@ -108,6 +108,12 @@ describe('POST /api/orders', () => {
     expect(notify.status).toBe(413);
   });
 
+  it('answers a URL that cannot be decoded with a JSON 400', async () => {
+    const res = await http(`${server.url}/api/orders/%ZZ`);
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: { code: 'invalid_request', message: expect.any(String) } });
+  });
+
   it('answers unknown routes with a JSON 404', async () => {
     const res = await http(`${server.url}/api/nothing?x=1`);
     expect(res.status).toBe(404);
@@ -140,6 +146,12 @@ describe('idempotent create', () => {
     const a = await createdOrder(server, undefined, { 'idempotency-key': 'shared', 'x-buyer-id': 'buyer-a' });
     const b = await createdOrder(server, undefined, { 'idempotency-key': 'shared', 'x-buyer-id': 'buyer-b' });
     expect(a.merchantReference).not.toBe(b.merchantReference);
+  });
+
+  it('a buyer calling themselves "anonymous" does not share keys with requests without X-Buyer-Id', async () => {
+    const anonymous = await createdOrder(server, undefined, { 'idempotency-key': 'anon-1' });
+    const named = await createdOrder(server, undefined, { 'idempotency-key': 'anon-1', 'x-buyer-id': 'anonymous' });
+    expect(named.merchantReference).not.toBe(anonymous.merchantReference);
   });
 
   it('concurrent requests with the same key make one order and one Latipay call', async () => {

@@ -24,6 +24,8 @@ afterEach(async () => {
   await http(`${server.sandboxUrl}/sandbox/faults`, { method: 'DELETE' });
 });
 
+const anomalies = () => http(`${server.url}/api/admin/anomalies`, { headers: adminHeaders(server) });
+
 /** A paid order of `quantity` flat whites (5.50 each). */
 async function paidOrder(quantity = 2): Promise<Order> {
   const order = await createdOrder(server, { productId: 'flat-white', quantity });
@@ -45,8 +47,7 @@ describe('admin auth', () => {
       expect(res.status).toBe(401);
       expect(res.body.error.code).toBe('unauthorized');
     }
-    const anomalies = await http(`${server.url}/api/admin/anomalies`);
-    expect(anomalies.status).toBe(401);
+    expect((await http(`${server.url}/api/admin/anomalies`)).status).toBe(401);
   });
 
   it('refuses every admin call with 503 not_available when ADMIN_TOKEN is unset', async () => {
@@ -163,22 +164,100 @@ describe('refunds', () => {
     expect(retry.body.order.status).toBe('refunded');
   });
 
-  it('an unknown outcome (HTTP 500) keeps the amount reserved and is recorded for a person', async () => {
+  it('an unknown outcome (HTTP 500) holds the amount, says so on every replay, and is listed for a person', async () => {
     const order = await paidOrder(1);
     await addFault(server, { endpoint: 'refund', kind: 'http_500' });
-    const res = await refund(server, order.merchantReference, { amount: '5.00', reason: 'x' });
+    const headers = { ...adminHeaders(server), 'idempotency-key': 'held-1' };
+    const res = await refund(server, order.merchantReference, { amount: '5.00', reason: 'x' }, headers);
     expect(res.status).toBe(502);
+    expect(res.body.error).toEqual({ code: 'refund_outcome_unknown', message: expect.stringContaining('held until a person') });
+    const replay = await refund(server, order.merchantReference, { amount: '5.00', reason: 'x' }, headers);
+    expect(replay.status).toBe(502);
+    expect(replay.body).toEqual(res.body);
     const more = await refund(server, order.merchantReference, { amount: '1.00', reason: 'x' });
     expect(more.status).toBe(409);
     expect(more.body.error.message).toBe('at most 0.50 NZD can be refunded');
-    expect(readRows(server.databasePath, 'SELECT kind FROM anomalies WHERE merchant_reference = ?', order.merchantReference)).toEqual([
-      { kind: 'refund_outcome_unknown' },
-    ]);
-    expect(readRows(server.databasePath, 'SELECT status FROM refunds WHERE merchant_reference = ?', order.merchantReference)).toEqual([
-      { status: 'unknown' },
-    ]);
+    const [held] = readRows<{ id: string; status: string }>(server.databasePath, 'SELECT id, status FROM refunds WHERE merchant_reference = ?', order.merchantReference);
+    expect(held.status).toBe('unknown');
+    const admin = (await anomalies()).body;
+    expect(admin.anomalies).toContainEqual(
+      expect.objectContaining({
+        merchantReference: order.merchantReference,
+        kind: 'refund_outcome_unknown',
+        details: expect.objectContaining({ refundId: held.id }),
+      }),
+    );
+    expect(admin.heldRefunds).toContainEqual({
+      refundId: held.id,
+      merchantReference: order.merchantReference,
+      amount: '5.00',
+      reason: 'x',
+      createdAt: expect.any(String),
+      error: res.body.error.message,
+    });
+  });
+});
+
+describe('POST /api/admin/refunds/{refundId}/resolve', () => {
+  const resolve = (refundId: string, body: unknown, headers = adminHeaders(server)) =>
+    http(`${server.url}/api/admin/refunds/${refundId}/resolve`, { json: body, headers });
+
+  /** A paid 5.50 order with a refund of `amount` whose outcome is unknown. */
+  async function heldRefund(amount: string, key: string): Promise<{ order: Order; refundId: string; headers: Record<string, string> }> {
+    const order = await paidOrder(1);
+    await addFault(server, { endpoint: 'refund', kind: 'malformed' });
+    const headers = { ...adminHeaders(server), 'idempotency-key': key };
+    expect((await refund(server, order.merchantReference, { amount, reason: 'held' }, headers)).status).toBe(502);
+    const [{ id }] = readRows<{ id: string }>(server.databasePath, 'SELECT id FROM refunds WHERE merchant_reference = ?', order.merchantReference);
+    return { order, refundId: id, headers };
+  }
+
+  it('succeeded: the refund counts, the order says so, a replay of its key answers 201', async () => {
+    const { order, refundId, headers } = await heldRefund('2.00', 'resolve-ok');
+    const res = await resolve(refundId, { outcome: 'succeeded', note: 'seen in the Latipay portal' });
+    expect(res.status).toBe(200);
+    expect(res.body.refund).toMatchObject({ id: refundId, amount: '2.00', status: 'succeeded' });
+    expect(res.body.order).toMatchObject({ status: 'partially_refunded', refundedAmount: '2.00' });
+    const replay = await refund(server, order.merchantReference, { amount: '2.00', reason: 'held' }, headers);
+    expect(replay.status).toBe(201);
+    expect(replay.body.refund.id).toBe(refundId);
+    const admin = (await anomalies()).body;
+    expect(admin.heldRefunds.map((r: { refundId: string }) => r.refundId)).not.toContain(refundId);
+    expect(admin.anomalies).toContainEqual(
+      expect.objectContaining({
+        kind: 'refund_outcome_unknown',
+        details: expect.objectContaining({ refundId, resolution: { outcome: 'succeeded', note: 'seen in the Latipay portal', at: expect.any(String) } }),
+      }),
+    );
+    expect((await refund(server, order.merchantReference, { amount: '3.51', reason: 'x' })).body.error.code).toBe('refund_exceeds_balance');
   });
 
+  it('failed: the held amount is released and can be refunded again', async () => {
+    const { order, refundId, headers } = await heldRefund('5.50', 'resolve-failed');
+    const res = await resolve(refundId, { outcome: 'failed' });
+    expect(res.status).toBe(200);
+    expect(res.body.refund.status).toBe('failed');
+    expect(res.body.order).toMatchObject({ status: 'paid', refundedAmount: '0.00' });
+    const replay = await refund(server, order.merchantReference, { amount: '5.50', reason: 'held' }, headers);
+    expect(replay.body.error.code).toBe('latipay_error');
+    expect((await refund(server, order.merchantReference, { amount: '5.50', reason: 'again' })).status).toBe(201);
+  });
+
+  it('refuses a refund that is not unknown (409), an unknown id (404), a bad body (400) and a missing token (401)', async () => {
+    const { refundId } = await heldRefund('1.00', 'resolve-twice');
+    expect((await resolve(refundId, { outcome: 'failed' })).status).toBe(200);
+    const twice = await resolve(refundId, { outcome: 'succeeded' });
+    expect(twice.status).toBe(409);
+    expect(twice.body.error.code).toBe('refund_not_resolvable');
+    expect((await resolve('Rffffffffffffffffffffffff', { outcome: 'failed' })).status).toBe(404);
+    for (const body of [{}, { outcome: 'maybe' }, { outcome: 'failed', note: 7 }]) {
+      expect((await resolve(refundId, body)).body.error.code).toBe('invalid_request');
+    }
+    expect((await resolve(refundId, { outcome: 'failed' }, {})).status).toBe(401);
+  });
+});
+
+describe('late notifications', () => {
   it('a refunded order stays refunded whatever notification comes late', async () => {
     const order = await paidOrder(1);
     await refund(server, order.merchantReference, { amount: '5.50', reason: 'x' });

@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import { startTestServer, type TestServer } from '../support/server';
 import { http } from './helpers/http';
-import { complete, createdOrder, getOrder, waitForStatus } from './helpers/shop';
+import { readRows } from './helpers/db';
+import { adminHeaders, complete, createdOrder, getOrder, refund, waitForStatus } from './helpers/shop';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -42,5 +43,36 @@ describe('restart', () => {
     expect(again.status).toBe(201);
     expect(again.body.order.merchantReference).toBe(paid.merchantReference);
     expect(again.body.order.status).toBe('paid');
+  });
+
+  it('a refund left pending by a crash is held as outcome unknown, recorded, and can be resolved', async () => {
+    const order = await createdOrder(server, { productId: 'flat-white', quantity: 1 });
+    await complete(server, order.merchantReference, 'paid');
+    await waitForStatus(server, order.merchantReference, 'paid');
+    // What a crash while Latipay was being asked to refund leaves behind.
+    const db = new Database(server.databasePath);
+    const now = new Date().toISOString();
+    db.prepare(
+      `INSERT INTO refunds (id, merchant_reference, amount_cents, reason, status, created_at, updated_at)
+       VALUES ('Rcrashedwhilerefunding', ?, 500, 'crash', 'pending', ?, ?)`,
+    ).run(order.merchantReference, now, now);
+    db.close();
+
+    server = await server.restart();
+    expect(readRows(server.databasePath, "SELECT status, error_code FROM refunds WHERE id = 'Rcrashedwhilerefunding'")).toEqual([
+      { status: 'unknown', error_code: 'refund_outcome_unknown' },
+    ]);
+    const admin = (await http(`${server.url}/api/admin/anomalies`, { headers: adminHeaders(server) })).body;
+    expect(admin.anomalies).toContainEqual(
+      expect.objectContaining({ kind: 'refund_outcome_unknown', details: expect.objectContaining({ refundId: 'Rcrashedwhilerefunding' }) }),
+    );
+    expect(admin.heldRefunds).toEqual([expect.objectContaining({ refundId: 'Rcrashedwhilerefunding', amount: '5.00' })]);
+    expect((await refund(server, order.merchantReference, { amount: '1.00', reason: 'x' })).body.error.code).toBe('refund_exceeds_balance');
+    const resolved = await http(`${server.url}/api/admin/refunds/Rcrashedwhilerefunding/resolve`, {
+      json: { outcome: 'succeeded', note: 'seen in the Latipay portal' },
+      headers: adminHeaders(server),
+    });
+    expect(resolved.status).toBe(200);
+    expect((await getOrder(server, order.merchantReference)).body.order).toMatchObject({ status: 'partially_refunded', refundedAmount: '5.00' });
   });
 });

@@ -1,16 +1,20 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { RefundResponse } from '../../contract';
+import { formatCents } from '../../latipay/amount';
 import { adminAuth } from '../admin-auth';
 import type { AppContext } from '../context';
 import { notFound } from '../errors';
 import { readIdempotencyKey } from '../idempotency';
+import { REFERENCE_PATTERN } from '../ids';
 import { refundOrder } from '../services/refund-order';
-import { isMerchantReference, parseRefundBody } from '../validation';
+import { resolveRefund } from '../services/resolve-refund';
+import { isMerchantReference, parseRefundBody, parseResolveBody } from '../validation';
 
 const ANOMALY_LIMIT = 100;
 
 /** The admin API under /api/admin: every route needs `Authorization: Bearer $ADMIN_TOKEN`. */
 export function adminRoutes(ctx: AppContext): FastifyPluginAsync {
+  const { stores } = ctx;
   return async (app) => {
     app.addHook('onRequest', adminAuth(ctx.config.adminToken));
 
@@ -29,14 +33,29 @@ export function adminRoutes(ctx: AppContext): FastifyPluginAsync {
       },
     );
 
-    // Findings for a person: amounts that did not match, refunds whose outcome is unknown.
+    app.post<{ Params: { refundId: string } }>('/refunds/:refundId/resolve', async (request) => {
+      const { refundId } = request.params;
+      if (!REFERENCE_PATTERN.test(refundId)) throw notFound('no refund with this id');
+      return resolveRefund(ctx, refundId, parseResolveBody(request.body), request.log);
+    });
+
+    // Findings for a person: amounts that did not match, refunds whose outcome is unknown
+    // (with how they were resolved), and the refunds still held until someone resolves them.
     app.get('/anomalies', async () => ({
-      anomalies: ctx.stores.anomalies.latest(ANOMALY_LIMIT).map((row) => ({
+      anomalies: stores.anomalies.latest(ANOMALY_LIMIT).map((row) => ({
         id: row.id,
         merchantReference: row.merchant_reference,
         kind: row.kind,
         details: JSON.parse(row.details) as unknown,
         createdAt: row.created_at,
+      })),
+      heldRefunds: stores.refunds.held().map((row) => ({
+        refundId: row.id,
+        merchantReference: row.merchant_reference,
+        amount: formatCents(row.amount_cents),
+        reason: row.reason,
+        createdAt: row.created_at,
+        error: row.error_message,
       })),
     }));
   };

@@ -3,20 +3,22 @@ import type { FastifyPluginAsync } from 'fastify';
 import { parseAmount } from '../../latipay/amount';
 import { verifyPaymentResult } from '../../latipay/signature';
 import type { AppContext } from '../context';
-import { ApiError, badRequest, notFound } from '../errors';
+import { ApiError, notFound } from '../errors';
 import { readNotification } from '../notification';
 import { outcomeOf } from '../payment-state';
-import { settlePayment } from '../settle-payment';
+import { applyPayment, logSettlement, type PaymentReport } from '../settle-payment';
 
 const FORM = 'application/x-www-form-urlencoded';
 
 /**
  * POST /api/latipay/notify, Latipay's asynchronous payment result. `sent` is answered only
- * once the result is committed (better-sqlite3 commits synchronously, before the reply).
+ * once the result is committed: notifications arriving together share one commit
+ * (GroupCommit), and each is answered after it.
  *
- * A result whose amount or currency differs from the order's is answered `sent` too, after
- * it has been stored and recorded as an anomaly: it will never match on a retry, and a 4xx
- * would only make Latipay resend it every 30 s forever. The order is left unchanged.
+ * A result whose amount or currency differs from the order's, or whose status is unknown,
+ * is answered `sent` too, after it has been stored and recorded as an anomaly: it will never
+ * match on a retry, and a 4xx would only make Latipay resend it every 30 s forever. The
+ * order is left unchanged.
  */
 export function notifyRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
@@ -33,24 +35,18 @@ export function notifyRoutes(ctx: AppContext): FastifyPluginAsync {
         request.log.warn({ merchantReference }, 'notification with an invalid signature refused');
         throw new ApiError(403, 'invalid_signature', 'the notification signature does not verify');
       }
-      const outcome = outcomeOf(notification.status);
-      if (outcome === null) throw badRequest(`unknown payment status "${notification.status}"`);
-
-      const settlement = settlePayment(
-        ctx.stores,
-        {
-          source: 'notify',
-          merchantReference: notification.merchant_reference,
-          latipayOrderId: notification.order_id,
-          outcome,
-          latipayStatus: notification.status,
-          amount: notification.amount,
-          amountCents: parseAmount(notification.amount),
-          currency: notification.currency,
-          fields: notification.all,
-        },
-        request.log,
-      );
+      const report: PaymentReport = {
+        source: 'notify',
+        merchantReference: notification.merchant_reference,
+        outcome: outcomeOf(notification.status),
+        latipayStatus: notification.status,
+        amount: notification.amount,
+        amountCents: parseAmount(notification.amount),
+        currency: notification.currency,
+        fields: notification.all,
+      };
+      const settlement = await ctx.groupCommit.run(() => applyPayment(ctx.stores, report));
+      logSettlement(report, settlement, request.log);
       if (!settlement) {
         const merchantReference = notification.merchant_reference;
         request.log.warn({ merchantReference }, 'notification for an unknown order refused');

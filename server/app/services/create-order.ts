@@ -1,12 +1,13 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { CreateOrderResponse, ErrorCode, GatewayData } from '../../contract';
+import type { CreateOrderResponse, GatewayData } from '../../contract';
 import type { AppContext } from '../context';
 import { nowIso } from '../db';
-import { ApiError } from '../errors';
-import { idempotencyConflict, requestHash, stillInProgress } from '../idempotency';
+import { ApiError, recordedError } from '../errors';
+import { requestHash, stillInProgress } from '../idempotency';
 import { newMerchantReference } from '../ids';
 import { LatipayCallError, latipayApiError } from '../latipay-error';
 import { toOrder } from '../order-view';
+import { callOnce } from './idempotent-call';
 
 export interface CreateOrderInput {
   productId: string;
@@ -16,16 +17,18 @@ export interface CreateOrderInput {
   ip: string;
 }
 
-const ENDPOINT = 'create_order';
+/** Idempotency-Key scope: per buyer; requests without X-Buyer-Id share one that no buyer id can name. */
+function buyerScope(buyerId: string | null): string {
+  return buyerId === null ? 'anon' : `buyer:${buyerId}`;
+}
 
 function response(ctx: AppContext, merchantReference: string): CreateOrderResponse {
   const order = ctx.stores.orders.get(merchantReference)!;
   if (order.status === 'creating') throw stillInProgress();
   if (order.status === 'create_failed' || order.gatewaydata === null) {
-    throw new ApiError(
-      order.create_error_status ?? 500,
-      (order.create_error_code ?? 'internal_error') as ErrorCode,
-      order.create_error_message ?? 'the order could not be created',
+    throw recordedError(
+      { status: order.create_error_status, code: order.create_error_code, message: order.create_error_message },
+      'the order could not be created',
     );
   }
   return {
@@ -35,51 +38,15 @@ function response(ctx: AppContext, merchantReference: string): CreateOrderRespon
   };
 }
 
-/** Records the order (and its Idempotency-Key) as `creating`, or finds the earlier one. */
-function recordOrder(ctx: AppContext, input: CreateOrderInput): { merchantReference: string; replay: boolean } {
-  const product = ctx.config.catalog.get(input.productId);
-  if (!product) throw new ApiError(400, 'unknown_product', `there is no product "${input.productId}"`);
-  const { stores } = ctx;
-  return stores.transaction(() => {
-    const now = nowIso();
-    const merchantReference = newMerchantReference();
-    if (input.idempotencyKey !== null) {
-      const row = {
-        scope: input.buyerId ?? 'anonymous',
-        endpoint: ENDPOINT,
-        key: input.idempotencyKey,
-        request_hash: requestHash([input.productId, input.quantity]),
-        merchant_reference: merchantReference,
-        refund_id: null,
-        created_at: now,
-      };
-      if (!stores.idempotency.claim(row)) {
-        const earlier = stores.idempotency.find(row.scope, row.endpoint, row.key)!;
-        if (earlier.request_hash !== row.request_hash) throw idempotencyConflict();
-        return { merchantReference: earlier.merchant_reference!, replay: true };
-      }
-    }
-    stores.orders.insert({
-      merchantReference,
-      buyerId: input.buyerId,
-      productId: product.id,
-      productName: product.name,
-      quantity: input.quantity,
-      amountCents: product.priceCents * input.quantity,
-      currency: ctx.config.currency,
-      createdAt: now,
-    });
-    return { merchantReference, replay: false };
-  });
-}
-
 /** Asks Latipay for the order (outside any transaction) and records the answer. */
 async function callLatipay(ctx: AppContext, merchantReference: string, ip: string, log: FastifyBaseLogger): Promise<void> {
   const order = ctx.stores.orders.get(merchantReference)!;
+  log.debug({ merchantReference }, 'order recorded, asking Latipay');
   try {
     const created = await ctx.latipay.createOrder(
       {
         amountCents: order.amount_cents,
+        currency: order.currency,
         callbackUrl: ctx.callbackUrl(),
         merchantReference,
         ip,
@@ -109,13 +76,33 @@ export async function createOrder(
   input: CreateOrderInput,
   log: FastifyBaseLogger,
 ): Promise<CreateOrderResponse> {
-  const { merchantReference, replay } = recordOrder(ctx, input);
-  const inflightKey = `order:${merchantReference}`;
-  if (replay) {
-    await ctx.inflight.settled(inflightKey);
-  } else {
-    log.info({ merchantReference }, 'order recorded, asking Latipay');
-    await ctx.inflight.run(inflightKey, () => callLatipay(ctx, merchantReference, input.ip, log));
-  }
-  return response(ctx, merchantReference);
+  const product = ctx.config.catalog.get(input.productId);
+  if (!product) throw new ApiError(400, 'unknown_product', `there is no product "${input.productId}"`);
+  const merchantReference = newMerchantReference();
+  return callOnce(
+    ctx,
+    {
+      scope: buyerScope(input.buyerId),
+      endpoint: 'create_order',
+      key: input.idempotencyKey,
+      hash: requestHash([input.productId, input.quantity]),
+      merchantReference,
+      refundId: null,
+    },
+    {
+      record: (now) =>
+        ctx.stores.orders.insert({
+          merchantReference,
+          buyerId: input.buyerId,
+          productId: product.id,
+          productName: product.name,
+          quantity: input.quantity,
+          amountCents: product.priceCents * input.quantity,
+          currency: ctx.config.currency,
+          createdAt: now,
+        }),
+      call: () => callLatipay(ctx, merchantReference, input.ip, log),
+      answer: (id) => response(ctx, id),
+    },
+  );
 }

@@ -3,6 +3,7 @@ import { formatCents, parseAmount } from '../../latipay/amount';
 import { verifyPaymentResult } from '../../latipay/signature';
 import type { QueryResponse } from '../../latipay/types';
 import type { AppContext } from '../context';
+import { nowIso } from '../db';
 import { LatipayCallError, latipayApiError } from '../latipay-error';
 import { isPaymentOpen, outcomeOf } from '../payment-state';
 import { settlePayment } from '../settle-payment';
@@ -35,13 +36,8 @@ function signedAmount(answer: QueryResponse, order: OrderRow, apiKey: string): {
   return null;
 }
 
-/**
- * `?refresh=true`: an order whose payment result may still change is checked with Latipay's
- * payment result interface, and a paid or failed answer goes through the same state machine
- * as a notification. Throws ApiError when Latipay cannot answer usefully.
- */
-export async function refreshOrder(ctx: AppContext, order: OrderRow, log: FastifyBaseLogger): Promise<void> {
-  if (!isPaymentOpen(order.status)) return;
+/** Asks Latipay, verifies the answer and applies it. */
+async function checkWithLatipay(ctx: AppContext, order: OrderRow, log: FastifyBaseLogger): Promise<void> {
   let answer: QueryResponse;
   try {
     answer = await ctx.latipay.queryOrder(order.merchant_reference, log);
@@ -54,6 +50,10 @@ export async function refreshOrder(ctx: AppContext, order: OrderRow, log: Fastif
     log.warn({ merchantReference: order.merchant_reference }, 'Latipay query answer with an invalid signature');
     throw latipayApiError(new LatipayCallError('invalid', 'the signature does not verify', true), ACTION);
   }
+  // Our own call to Latipay about this reference: its order id may fill a missing one.
+  if (typeof answer.order_id === 'string' && answer.order_id !== '') {
+    ctx.stores.orders.fillLatipayOrderId(order.merchant_reference, answer.order_id, nowIso());
+  }
   const outcome = outcomeOf(answer.status);
   if (outcome === null) {
     throw latipayApiError(new LatipayCallError('invalid', `unknown status "${answer.status}"`, true), ACTION);
@@ -65,7 +65,6 @@ export async function refreshOrder(ctx: AppContext, order: OrderRow, log: Fastif
     {
       source: 'query',
       merchantReference: order.merchant_reference,
-      latipayOrderId: typeof answer.order_id === 'string' ? answer.order_id : null,
       outcome,
       latipayStatus: answer.status,
       amount: signed.amount,
@@ -75,4 +74,17 @@ export async function refreshOrder(ctx: AppContext, order: OrderRow, log: Fastif
     },
     log,
   );
+}
+
+/**
+ * `?refresh=true`: an order whose payment result may still change, or a paid one whose
+ * Latipay order id (needed to refund) never came, is checked with Latipay's payment result
+ * interface; a paid or failed answer goes through the same state machine as a notification.
+ * Concurrent refreshes of one order share one query. Throws ApiError when Latipay cannot
+ * answer usefully.
+ */
+export async function refreshOrder(ctx: AppContext, order: OrderRow, log: FastifyBaseLogger): Promise<void> {
+  const lacksOrderId = order.status === 'paid' && order.latipay_order_id === null;
+  if (!isPaymentOpen(order.status) && !lacksOrderId) return;
+  await ctx.inflight.join(`query:${order.merchant_reference}`, () => checkWithLatipay(ctx, order, log));
 }

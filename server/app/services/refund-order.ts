@@ -1,14 +1,17 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { ErrorCode, RefundResponse } from '../../contract';
+import type { RefundResponse } from '../../contract';
 import { formatCents } from '../../latipay/amount';
 import type { AppContext } from '../context';
 import { nowIso } from '../db';
-import { ApiError, notFound } from '../errors';
-import { idempotencyConflict, requestHash, stillInProgress } from '../idempotency';
+import { ApiError, notFound, recordedError } from '../errors';
+import { requestHash, stillInProgress } from '../idempotency';
 import { newRefundId } from '../ids';
 import { LatipayCallError, latipayApiError } from '../latipay-error';
 import { toOrder, toRefund } from '../order-view';
+import type { Stores } from '../store';
 import type { OrderRow } from '../store/orders';
+import type { RefundRow } from '../store/refunds';
+import { callOnce } from './idempotent-call';
 
 export interface RefundInput {
   merchantReference: string;
@@ -17,7 +20,6 @@ export interface RefundInput {
   idempotencyKey: string | null;
 }
 
-const ENDPOINT = 'refund';
 const ACTION = 'refund the order';
 
 function response(ctx: AppContext, refundId: string): RefundResponse {
@@ -25,8 +27,7 @@ function response(ctx: AppContext, refundId: string): RefundResponse {
   const refund = refunds.get(refundId)!;
   if (refund.status === 'pending') throw stillInProgress();
   if (refund.status !== 'succeeded') {
-    const code = (refund.error_code ?? 'internal_error') as ErrorCode;
-    throw new ApiError(refund.error_status ?? 500, code, refund.error_message ?? 'the refund failed');
+    throw recordedError({ status: refund.error_status, code: refund.error_code, message: refund.error_message }, 'the refund failed');
   }
   const order = orders.get(refund.merchant_reference)!;
   return { refund: toRefund(refund), order: toOrder(order, refunds.succeededFor(order.merchant_reference)) };
@@ -38,7 +39,11 @@ function checkRefundable(ctx: AppContext, order: OrderRow, cents: number): void 
     throw new ApiError(409, 'order_not_refundable', `the order is ${order.status}; only paid orders can be refunded`);
   }
   if (order.latipay_order_id === null) {
-    throw new ApiError(409, 'order_not_refundable', 'the order has no Latipay order id to refund by');
+    throw new ApiError(
+      409,
+      'order_not_refundable',
+      "Latipay's order id for this order is not known yet; refresh the order first (GET /api/orders/{merchantReference}?refresh=true)",
+    );
   }
   const reserved = ctx.stores.refunds.reservedCents(order.merchant_reference);
   const refundable = Math.max(order.amount_cents - order.refunded_cents - reserved, 0);
@@ -48,68 +53,38 @@ function checkRefundable(ctx: AppContext, order: OrderRow, cents: number): void 
 }
 
 /**
- * Reserves the amount in one transaction, so two concurrent refunds can never together
- * exceed what is refundable; Latipay is called only after the reservation is committed.
+ * Marks a refund whose outcome is unknown (Latipay may have paid it out) and records an
+ * anomaly: its amount stays reserved until a person resolves it. Call inside a transaction.
  */
-function reserve(ctx: AppContext, input: RefundInput): { refundId: string; replay: boolean } {
-  const { stores } = ctx;
-  return stores.transaction(() => {
-    const now = nowIso();
-    const refundId = newRefundId();
-    if (input.idempotencyKey !== null) {
-      const row = {
-        scope: 'admin',
-        endpoint: ENDPOINT,
-        key: input.idempotencyKey,
-        request_hash: requestHash([input.merchantReference, input.amountCents, input.reason]),
-        merchant_reference: input.merchantReference,
-        refund_id: refundId,
-        created_at: now,
-      };
-      if (!stores.idempotency.claim(row)) {
-        const earlier = stores.idempotency.find(row.scope, row.endpoint, row.key)!;
-        if (earlier.request_hash !== row.request_hash) throw idempotencyConflict();
-        return { refundId: earlier.refund_id!, replay: true };
-      }
-    }
-    const order = stores.orders.get(input.merchantReference);
-    if (!order) throw notFound('no order with this merchant reference');
-    checkRefundable(ctx, order, input.amountCents);
-    stores.refunds.insert({
-      id: refundId,
-      merchantReference: order.merchant_reference,
-      amountCents: input.amountCents,
-      reason: input.reason,
-      now,
-    });
-    return { refundId, replay: false };
-  });
+export function holdRefund(stores: Stores, refund: RefundRow, cause: string, now: string): void {
+  const message =
+    `the refund's outcome is unknown (${cause}): ${formatCents(refund.amount_cents)} stays held until a person ` +
+    `checks with Latipay and resolves refund ${refund.id} (POST /api/admin/refunds/${refund.id}/resolve)`;
+  stores.refunds.finish(refund.id, 'pending', 'unknown', { status: 502, code: 'refund_outcome_unknown', message }, now);
+  const details = { refundId: refund.id, amount: formatCents(refund.amount_cents), error: cause };
+  stores.anomalies.record(refund.merchant_reference, 'refund_outcome_unknown', details, now);
 }
 
 /**
  * A refund Latipay refused, or that never reached it, certainly paid nothing out: the
  * reservation is released. Otherwise (timeout, HTTP error, unreadable answer) Latipay may
- * have refunded: the amount stays reserved and an anomaly asks a person to check.
+ * have refunded: the refund is held.
  */
-function recordFailure(ctx: AppContext, refundId: string, merchantReference: string, err: unknown, log: FastifyBaseLogger): void {
+function recordFailure(ctx: AppContext, refund: RefundRow, err: unknown, log: FastifyBaseLogger): void {
   const { stores } = ctx;
   const known = err instanceof LatipayCallError;
   if (!known) log.error({ err }, 'refund failed unexpectedly');
-  const apiError = known ? latipayApiError(err, ACTION) : new ApiError(500, 'internal_error', 'the refund failed');
   const released = known && (err.kind === 'rejected' || !err.mayHaveReachedLatipay);
-  const failure = { status: apiError.statusCode, code: apiError.code, message: apiError.message };
   const now = nowIso();
-  stores.transaction(() => {
-    const refund = stores.refunds.get(refundId)!;
-    stores.refunds.finish(refundId, released ? 'failed' : 'unknown', failure, now);
-    if (!released) {
-      const details = { refundId, amount: formatCents(refund.amount_cents), error: apiError.message };
-      stores.anomalies.record(merchantReference, 'refund_outcome_unknown', details, now);
-    }
-  });
+  if (released) {
+    const { statusCode, code, message } = latipayApiError(err, ACTION, 'admin');
+    stores.refunds.finish(refund.id, 'pending', 'failed', { status: statusCode, code, message }, now);
+  } else {
+    stores.transaction(() => holdRefund(stores, refund, known ? `Latipay: ${err.message}` : 'unexpected error', now));
+  }
   log.warn(
-    { refundId, merchantReference, code: apiError.code },
-    released ? 'refund failed; reservation released' : 'refund outcome unknown: amount kept reserved, recorded as an anomaly',
+    { refundId: refund.id, merchantReference: refund.merchant_reference },
+    released ? 'refund failed; reservation released' : 'refund outcome unknown: amount held, recorded as an anomaly',
   );
 }
 
@@ -119,26 +94,49 @@ async function callLatipay(ctx: AppContext, refundId: string, log: FastifyBaseLo
   const order = stores.orders.get(refund.merchant_reference)!;
   try {
     await ctx.latipay.refund(
-      { latipayOrderId: order.latipay_order_id ?? '', amountCents: refund.amount_cents, reference: refund.reason },
+      { latipayOrderId: order.latipay_order_id!, amountCents: refund.amount_cents, reference: refund.reason },
       log,
     );
   } catch (err) {
-    recordFailure(ctx, refundId, order.merchant_reference, err, log);
+    recordFailure(ctx, refund, err, log);
     return;
   }
   const now = nowIso();
   stores.transaction(() => {
-    stores.refunds.finish(refundId, 'succeeded', null, now);
+    stores.refunds.finish(refundId, 'pending', 'succeeded', null, now);
     stores.orders.addRefunded(order.merchant_reference, refund.amount_cents, now);
   });
   log.info({ refundId, merchantReference: order.merchant_reference, amount: formatCents(refund.amount_cents) }, 'refund done');
 }
 
-/** POST /api/admin/orders/:ref/refunds, by the order's Latipay order_id. */
+/**
+ * POST /api/admin/orders/:ref/refunds, by the order's Latipay order_id. The amount is
+ * reserved in the same transaction as the checks, so two concurrent refunds can never
+ * together exceed what is refundable; Latipay is called only after it is committed.
+ */
 export async function refundOrder(ctx: AppContext, input: RefundInput, log: FastifyBaseLogger): Promise<RefundResponse> {
-  const { refundId, replay } = reserve(ctx, input);
-  const inflightKey = `refund:${refundId}`;
-  if (replay) await ctx.inflight.settled(inflightKey);
-  else await ctx.inflight.run(inflightKey, () => callLatipay(ctx, refundId, log));
-  return response(ctx, refundId);
+  const { stores } = ctx;
+  const refundId = newRefundId();
+  return callOnce(
+    ctx,
+    {
+      scope: 'admin',
+      endpoint: 'refund',
+      key: input.idempotencyKey,
+      hash: requestHash([input.merchantReference, input.amountCents, input.reason]),
+      merchantReference: input.merchantReference,
+      refundId,
+    },
+    {
+      record(now) {
+        const order = stores.orders.get(input.merchantReference);
+        if (!order) throw notFound('no order with this merchant reference');
+        checkRefundable(ctx, order, input.amountCents);
+        const { amountCents, reason } = input;
+        stores.refunds.insert({ id: refundId, merchantReference: order.merchant_reference, amountCents, reason, now });
+      },
+      call: () => callLatipay(ctx, refundId, log),
+      answer: (id) => response(ctx, id),
+    },
+  );
 }

@@ -52,10 +52,11 @@ export function createOrderStore(db: Db) {
     'SELECT * FROM orders WHERE buyer_id = ? ORDER BY id DESC LIMIT ?',
   );
   // A paid notification may have arrived before Latipay's create answer: then keep `paid`.
+  // The create answer is where Latipay's order id comes from: it overwrites any other.
   const created = db.prepare(`
     UPDATE orders
     SET status = CASE status WHEN 'creating' THEN 'pending' ELSE status END,
-        latipay_order_id = COALESCE(latipay_order_id, ?), gatewaydata = ?, updated_at = ?
+        latipay_order_id = ?, gatewaydata = ?, updated_at = ?
     WHERE merchant_reference = ?`);
   const createFailed = db.prepare(`
     UPDATE orders
@@ -70,9 +71,11 @@ export function createOrderStore(db: Db) {
     WHERE status = 'creating'`);
   const statusChange = db.prepare(`
     UPDATE orders
-    SET status = @to, paid_at = COALESCE(@paidAt, paid_at),
-        latipay_order_id = COALESCE(latipay_order_id, @latipayOrderId), updated_at = @now
+    SET status = @to, paid_at = COALESCE(@paidAt, paid_at), updated_at = @now
     WHERE merchant_reference = @merchantReference AND status = @from`);
+  const missingLatipayOrderId = db.prepare(`
+    UPDATE orders SET latipay_order_id = ?, updated_at = ?
+    WHERE merchant_reference = ? AND latipay_order_id IS NULL`);
   const refunded = db.prepare(`
     UPDATE orders
     SET refunded_cents = refunded_cents + @cents,
@@ -97,10 +100,16 @@ export function createOrderStore(db: Db) {
       from: OrderStatus;
       to: OrderStatus;
       paidAt: string | null;
-      latipayOrderId: string | null;
       now: string;
     }): boolean {
       return statusChange.run(change).changes === 1;
+    },
+    /**
+     * Sets Latipay's order id when the create answer never came. Only from our own query to
+     * Latipay: a notification's order_id is not covered by its signature.
+     */
+    fillLatipayOrderId(merchantReference: string, latipayOrderId: string, now: string): void {
+      missingLatipayOrderId.run(latipayOrderId, now, merchantReference);
     },
     addRefunded(merchantReference: string, cents: number, now: string): void {
       refunded.run({ merchantReference, cents, now });

@@ -29,10 +29,12 @@ export function createRefundStore(db: Db) {
   const reservedFor = db.prepare<[string], { cents: number }>(`
     SELECT COALESCE(SUM(amount_cents), 0) AS cents FROM refunds
     WHERE merchant_reference = ? AND status IN ('pending', 'unknown')`);
+  const held = db.prepare<[], RefundRow>("SELECT * FROM refunds WHERE status = 'unknown' ORDER BY created_at, id");
+  const pending = db.prepare<[], RefundRow>("SELECT * FROM refunds WHERE status = 'pending'");
   const finish = db.prepare(`
-    UPDATE refunds SET status = @status, error_status = @errorStatus, error_code = @errorCode,
+    UPDATE refunds SET status = @to, error_status = @errorStatus, error_code = @errorCode,
                        error_message = @errorMessage, updated_at = @now
-    WHERE id = @id AND status = 'pending'`);
+    WHERE id = @id AND status = @from`);
 
   return {
     insert(refund: { id: string; merchantReference: string; amountCents: number; reason: string; now: string }): void {
@@ -41,15 +43,21 @@ export function createRefundStore(db: Db) {
     get: (id: string): RefundRow | undefined => byId.get(id),
     succeededFor: (merchantReference: string): RefundRow[] => succeededFor.all(merchantReference),
     reservedCents: (merchantReference: string): number => reservedFor.get(merchantReference)?.cents ?? 0,
+    /** Refunds whose outcome is unknown: their amount is held until a person resolves them. */
+    held: (): RefundRow[] => held.all(),
+    pending: (): RefundRow[] => pending.all(),
+    /** Moves a refund on, only if it is still `from`, with the error answered on a replay. */
     finish(
       id: string,
-      status: Exclude<RefundStatus, 'pending'>,
+      from: RefundStatus,
+      to: Exclude<RefundStatus, 'pending'>,
       error: { status: number; code: string; message: string } | null,
       now: string,
     ): void {
       finish.run({
         id,
-        status,
+        from,
+        to,
         errorStatus: error?.status ?? null,
         errorCode: error?.code ?? null,
         errorMessage: error?.message ?? null,

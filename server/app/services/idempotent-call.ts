@@ -1,0 +1,61 @@
+import type { AppContext } from '../context';
+import { nowIso } from '../db';
+import { idempotencyConflict } from '../idempotency';
+
+/** A request that makes one Latipay call, keyed by an optional Idempotency-Key. */
+export interface IdempotentRequest {
+  scope: string;
+  endpoint: string;
+  key: string | null;
+  /** Hash of the request's meaning (requestHash). */
+  hash: string;
+  /** Stored with the key: the order the request is about, and the refund it makes, if any. */
+  merchantReference: string;
+  refundId: string | null;
+}
+
+export interface IdempotentSteps<T> {
+  /** Inside the transaction, once the key is claimed: records the new request (or throws to refuse it). */
+  record(now: string): void;
+  /** Outside any transaction: calls Latipay and records the outcome. Never throws for a Latipay failure. */
+  call(): Promise<void>;
+  /** What was recorded for the request: its answer, or the recorded error thrown. */
+  answer(id: string): T;
+}
+
+/**
+ * The steps POST /api/orders and refunds share. In one transaction the Idempotency-Key is
+ * claimed and the request recorded, or the earlier request under the same key is found (a
+ * different request under it is refused). Latipay is called only by the first; a repeat
+ * waits for that call if it is still in flight here, then both answer what was recorded.
+ */
+export async function callOnce<T>(ctx: AppContext, request: IdempotentRequest, steps: IdempotentSteps<T>): Promise<T> {
+  const { stores } = ctx;
+  // What the request made: the refund when there is one, else the order.
+  const ownId = request.refundId ?? request.merchantReference;
+  const { id, replay } = stores.transaction(() => {
+    const now = nowIso();
+    if (request.key !== null) {
+      const row = {
+        scope: request.scope,
+        endpoint: request.endpoint,
+        key: request.key,
+        request_hash: request.hash,
+        merchant_reference: request.merchantReference,
+        refund_id: request.refundId,
+        created_at: now,
+      };
+      if (!stores.idempotency.claim(row)) {
+        const earlier = stores.idempotency.find(row.scope, row.endpoint, row.key)!;
+        if (earlier.request_hash !== row.request_hash) throw idempotencyConflict();
+        return { id: earlier.refund_id ?? earlier.merchant_reference!, replay: true };
+      }
+    }
+    steps.record(now);
+    return { id: ownId, replay: false };
+  });
+  const inflightKey = `${request.endpoint}:${id}`;
+  if (replay) await ctx.inflight.settled(inflightKey);
+  else await ctx.inflight.run(inflightKey, steps.call);
+  return steps.answer(id);
+}

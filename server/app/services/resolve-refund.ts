@@ -1,0 +1,46 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Order, Refund } from '../../contract';
+import type { AppContext } from '../context';
+import { nowIso } from '../db';
+import { ApiError, notFound } from '../errors';
+import { toOrder, toRefund } from '../order-view';
+import type { RefundStatus } from '../store/refunds';
+import type { RefundResolution } from '../validation';
+
+export interface ResolveRefundResponse {
+  refund: Refund & { status: RefundStatus };
+  order: Order;
+}
+
+const NOT_REFUNDED = 'Latipay did not make this refund (resolved by a person); its amount can be refunded again';
+
+/**
+ * POST /api/admin/refunds/{refundId}/resolve: a person has checked with Latipay what became
+ * of a refund whose outcome was unknown. In one transaction: succeeded adds it to the
+ * order's refunded amount; failed releases the amount it held.
+ */
+export function resolveRefund(ctx: AppContext, refundId: string, resolution: RefundResolution, log: FastifyBaseLogger): ResolveRefundResponse {
+  const { stores } = ctx;
+  const refund = stores.transaction(() => {
+    const held = stores.refunds.get(refundId);
+    if (!held) throw notFound('no refund with this id');
+    if (held.status !== 'unknown') {
+      throw new ApiError(409, 'refund_not_resolvable', `the refund is ${held.status}; only a refund whose outcome is unknown can be resolved`);
+    }
+    const now = nowIso();
+    if (resolution.outcome === 'succeeded') {
+      stores.refunds.finish(refundId, 'unknown', 'succeeded', null, now);
+      stores.orders.addRefunded(held.merchant_reference, held.amount_cents, now);
+    } else {
+      stores.refunds.finish(refundId, 'unknown', 'failed', { status: 502, code: 'latipay_error', message: NOT_REFUNDED }, now);
+    }
+    stores.anomalies.resolveRefund(refundId, { ...resolution, at: now });
+    return stores.refunds.get(refundId)!;
+  });
+  const { merchant_reference: merchantReference } = refund;
+  log.info({ refundId, merchantReference, outcome: resolution.outcome }, 'refund with unknown outcome resolved by an admin');
+  return {
+    refund: { ...toRefund(refund), status: refund.status },
+    order: toOrder(stores.orders.get(merchantReference)!, stores.refunds.succeededFor(merchantReference)),
+  };
+}
