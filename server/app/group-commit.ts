@@ -1,3 +1,4 @@
+import type { Transaction } from 'better-sqlite3';
 import type { Db } from './db';
 
 interface Pending {
@@ -6,18 +7,23 @@ interface Pending {
   reject: (err: unknown) => void;
 }
 
-type Result = { ok: true; value: unknown } | { ok: false; error: unknown };
-
 /**
- * Group commit for the notification burst of a sale: the writes queued in one turn of the
- * event loop share one SQLite transaction, and every caller is answered only after that
- * COMMIT. Each piece of work runs in its own savepoint, so one that throws rolls back alone.
- * A commit costs a WAL write per transaction; sharing it is what lets ingest keep up.
+ * Group commit for the bursts of a sale: the writes queued in one turn of the event loop share
+ * one SQLite transaction, and every caller is answered only after that COMMIT. A commit costs a
+ * WAL write per transaction; sharing it is what lets ingest keep up.
+ *
+ * Work must only touch the database (it may run twice): when one piece throws, the shared
+ * transaction is rolled back and every piece runs again in a transaction of its own, so the
+ * one that throws fails alone. Savepoints per piece would cost more on the common path.
  */
 export class GroupCommit {
   private queue: Pending[] = [];
+  private readonly inTransaction: Transaction<(work: () => unknown) => unknown>;
 
-  constructor(private readonly db: Db) {}
+  constructor(db: Db) {
+    // Built once: better-sqlite3 makes a new transaction function per db.transaction() call.
+    this.inTransaction = db.transaction((work: () => unknown) => work());
+  }
 
   run<T>(work: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -29,25 +35,21 @@ export class GroupCommit {
   private flush(): void {
     const batch = this.queue;
     this.queue = [];
-    let results: Result[];
+    let values: unknown[];
     try {
-      results = this.db.transaction(() =>
-        batch.map((item): Result => {
-          try {
-            return { ok: true, value: this.db.transaction(item.work)() };
-          } catch (error) {
-            return { ok: false, error };
-          }
-        }),
-      ).immediate();
-    } catch (error) {
-      for (const item of batch) item.reject(error);
+      values = this.inTransaction.immediate(() => batch.map((item) => item.work())) as unknown[];
+    } catch {
+      for (const item of batch) this.runAlone(item);
       return;
     }
-    batch.forEach((item, i) => {
-      const result = results[i];
-      if (result.ok) item.resolve(result.value);
-      else item.reject(result.error);
-    });
+    batch.forEach((item, i) => item.resolve(values[i]));
+  }
+
+  private runAlone(item: Pending): void {
+    try {
+      item.resolve(this.inTransaction.immediate(item.work));
+    } catch (error) {
+      item.reject(error);
+    }
   }
 }

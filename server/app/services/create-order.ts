@@ -54,15 +54,19 @@ async function callLatipay(ctx: AppContext, merchantReference: string, ip: strin
       },
       log,
     );
-    ctx.stores.orders.markCreated(merchantReference, created.latipayOrderId, created.gatewaydataJson, nowIso());
+    await ctx.groupCommit.run(() =>
+      ctx.stores.orders.markCreated(merchantReference, created.latipayOrderId, created.gatewaydataJson, nowIso()),
+    );
   } catch (err) {
     const apiError = err instanceof LatipayCallError ? latipayApiError(err, 'create the order') : null;
     if (!apiError) log.error({ err }, 'creating the order failed');
     const failure = apiError ?? new ApiError(500, 'internal_error', 'the order could not be created');
-    ctx.stores.orders.markCreateFailed(
-      merchantReference,
-      { status: failure.statusCode, code: failure.code, message: failure.message },
-      nowIso(),
+    await ctx.groupCommit.run(() =>
+      ctx.stores.orders.markCreateFailed(
+        merchantReference,
+        { status: failure.statusCode, code: failure.code, message: failure.message },
+        nowIso(),
+      ),
     );
   }
 }

@@ -17,7 +17,7 @@ export interface IdempotentRequest {
 export interface IdempotentSteps<T> {
   /** Inside the transaction, once the key is claimed: records the new request (or throws to refuse it). */
   record(now: string): void;
-  /** Outside any transaction: calls Latipay and records the outcome. Never throws for a Latipay failure. */
+  /** Outside the transaction: calls Latipay and records the outcome. Never throws for a Latipay failure. */
   call(): Promise<void>;
   /** What was recorded for the request: its answer, or the recorded error thrown. */
   answer(id: string): T;
@@ -33,7 +33,8 @@ export async function callOnce<T>(ctx: AppContext, request: IdempotentRequest, s
   const { stores } = ctx;
   // What the request made: the refund when there is one, else the order.
   const ownId = request.refundId ?? request.merchantReference;
-  const { id, replay } = stores.transaction(() => {
+  // Shares its commit with the other requests of this moment (GroupCommit): answered only once committed.
+  const { id, replay } = await ctx.groupCommit.run(() => {
     const now = nowIso();
     if (request.key !== null) {
       const row = {

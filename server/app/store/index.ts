@@ -8,6 +8,8 @@ import { createRefundStore } from './refunds';
 export type Stores = ReturnType<typeof createStores>;
 
 export function createStores(db: Db) {
+  // One transaction function for all: better-sqlite3 builds a new one per db.transaction() call.
+  const inTransaction = db.transaction((fn: () => unknown) => fn());
   return {
     db,
     orders: createOrderStore(db),
@@ -16,6 +18,6 @@ export function createStores(db: Db) {
     refunds: createRefundStore(db),
     anomalies: createAnomalyStore(db),
     /** Runs fn in one SQLite transaction (synchronous: nothing else interleaves). */
-    transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
+    transaction: <T>(fn: () => T): T => inTransaction.immediate(fn) as T,
   };
 }
