@@ -14,7 +14,7 @@ import { freePort, startService, type Service } from './processes';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 8);
 const CONCURRENCY = [1, 16, 128];
-const NOTIFICATIONS = Number(process.env.BENCH_NOTIFICATIONS ?? 5000);
+const NOTIFICATIONS = Number(process.env.BENCH_NOTIFICATIONS ?? 10000);
 /** BENCH_PROFILE=1: the merchant server writes a CPU profile to bench/results/ when it stops. */
 const PROFILE_ARGS = process.env.BENCH_PROFILE === '1' ? ['--cpu-prof', '--cpu-prof-dir', resolve(__dirname, 'results')] : [];
 
