@@ -1,5 +1,6 @@
 import type { Order, Refund } from '../contract';
 import { formatCents } from '../latipay/amount';
+import type { Stores } from './store';
 import type { OrderRow } from './store/orders';
 import type { RefundRow } from './store/refunds';
 
@@ -23,4 +24,9 @@ export function toOrder(row: OrderRow, refunds: RefundRow[]): Order {
     refundedAmount: formatCents(row.refunded_cents),
     refunds: refunds.map(toRefund),
   };
+}
+
+/** The API's Order for a row, with its refunds (none to look up while nothing is refunded). */
+export function viewOrder(stores: Stores, row: OrderRow): Order {
+  return toOrder(row, row.refunded_cents === 0 ? [] : stores.refunds.succeededFor(row.merchant_reference));
 }

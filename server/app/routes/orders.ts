@@ -5,7 +5,7 @@ import type { AppContext } from '../context';
 import { customerIpv4 } from '../customer-ip';
 import { badRequest, notFound } from '../errors';
 import { readIdempotencyKey } from '../idempotency';
-import { toOrder } from '../order-view';
+import { viewOrder } from '../order-view';
 import { createOrder } from '../services/create-order';
 import { refreshOrder } from '../services/refresh-order';
 import { isMerchantReference, parseCreateOrderBody, parseRefreshFlag } from '../validation';
@@ -15,7 +15,7 @@ const LIST_LIMIT = 100;
 export function orderRoutes(ctx: AppContext): FastifyPluginAsync {
   const { stores } = ctx;
   const view = (merchantReference: string) =>
-    toOrder(stores.orders.get(merchantReference)!, stores.refunds.succeededFor(merchantReference));
+    viewOrder(stores, stores.orders.get(merchantReference)!);
 
   return async (app) => {
     app.post('/api/orders', async (request, reply) => {
@@ -50,7 +50,7 @@ export function orderRoutes(ctx: AppContext): FastifyPluginAsync {
       const buyerId = readBuyerId(request.headers['x-buyer-id']);
       if (buyerId === null) throw badRequest('the X-Buyer-Id header is required to list orders');
       const rows = stores.orders.listByBuyer(buyerId, LIST_LIMIT);
-      return { orders: rows.map((row) => toOrder(row, stores.refunds.succeededFor(row.merchant_reference))) };
+      return { orders: rows.map((row) => viewOrder(stores, row)) };
     });
   };
 }

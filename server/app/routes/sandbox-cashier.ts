@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { SandboxSettleResponse } from '../../contract';
 import type { AppContext } from '../context';
 import { ApiError, notFound } from '../errors';
-import { toOrder } from '../order-view';
+import { viewOrder } from '../order-view';
 import { SANDBOX_CASHIER, parseSettleBody } from '../sandbox-cashier';
 import { IN_PROCESS_SANDBOX_PREFIX, SandboxControl, loopbackUrl, type ControlResult } from '../sandbox-control';
 import { isMerchantReference } from '../validation';
@@ -55,7 +55,7 @@ export function sandboxCashierRoutes(ctx: AppContext): FastifyPluginAsync {
         }
         request.log.info({ merchantReference, action, resultCode }, 'sandbox cashier');
         const current = ctx.stores.orders.get(merchantReference)!;
-        return { resultCode, order: toOrder(current, ctx.stores.refunds.succeededFor(merchantReference)) };
+        return { resultCode, order: viewOrder(ctx.stores, current) };
       },
     );
   };

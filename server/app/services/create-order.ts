@@ -6,7 +6,7 @@ import { ApiError, recordedError } from '../errors';
 import { requestHash, stillInProgress } from '../idempotency';
 import { newMerchantReference } from '../ids';
 import { LatipayCallError, latipayApiError } from '../latipay-error';
-import { toOrder } from '../order-view';
+import { viewOrder } from '../order-view';
 import { callOnce } from './idempotent-call';
 
 export interface CreateOrderInput {
@@ -32,7 +32,7 @@ function response(ctx: AppContext, merchantReference: string): CreateOrderRespon
     );
   }
   return {
-    order: toOrder(order, ctx.stores.refunds.succeededFor(merchantReference)),
+    order: viewOrder(ctx.stores, order),
     gatewaydata: JSON.parse(order.gatewaydata) as GatewayData,
     mode: ctx.mode,
   };

@@ -7,7 +7,7 @@ import { ApiError, notFound, recordedError } from '../errors';
 import { requestHash, stillInProgress } from '../idempotency';
 import { newRefundId } from '../ids';
 import { LatipayCallError, latipayApiError } from '../latipay-error';
-import { toOrder, toRefund } from '../order-view';
+import { toRefund, viewOrder } from '../order-view';
 import type { Stores } from '../store';
 import type { OrderRow } from '../store/orders';
 import type { RefundRow } from '../store/refunds';
@@ -30,7 +30,7 @@ function response(ctx: AppContext, refundId: string): RefundResponse {
     throw recordedError({ status: refund.error_status, code: refund.error_code, message: refund.error_message }, 'the refund failed');
   }
   const order = orders.get(refund.merchant_reference)!;
-  return { refund: toRefund(refund), order: toOrder(order, refunds.succeededFor(order.merchant_reference)) };
+  return { refund: toRefund(refund), order: viewOrder(ctx.stores, order) };
 }
 
 /** Throws unless `cents` may be refunded now: paid, and not more than what is neither refunded nor reserved. */

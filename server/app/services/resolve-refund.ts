@@ -3,7 +3,7 @@ import type { Order, Refund } from '../../contract';
 import type { AppContext } from '../context';
 import { nowIso } from '../db';
 import { ApiError, notFound } from '../errors';
-import { toOrder, toRefund } from '../order-view';
+import { toRefund, viewOrder } from '../order-view';
 import type { RefundStatus } from '../store/refunds';
 import type { RefundResolution } from '../validation';
 
@@ -41,6 +41,6 @@ export function resolveRefund(ctx: AppContext, refundId: string, resolution: Ref
   log.info({ refundId, merchantReference, outcome: resolution.outcome }, 'refund with unknown outcome resolved by an admin');
   return {
     refund: { ...toRefund(refund), status: refund.status },
-    order: toOrder(stores.orders.get(merchantReference)!, stores.refunds.succeededFor(merchantReference)),
+    order: viewOrder(stores, stores.orders.get(merchantReference)!),
   };
 }
