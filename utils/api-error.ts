@@ -29,7 +29,12 @@ export function isApiError(error: unknown): error is ApiError {
   return typeof error === 'object' && error !== null && (error as { isApiError?: unknown }).isApiError === true;
 }
 
-/** Retrying with the same Idempotency-Key is the only safe move after these. */
+/**
+ * Retrying with the same Idempotency-Key is the only safe move after these. An HTTP error
+ * without its status (Alipay's bare error 19) counts too: it may be a 409 "still being
+ * processed".
+ */
 export function isUncertainFailure(error: unknown): boolean {
-  return isApiError(error) && (error.kind === 'network' || error.kind === 'timeout' || error.kind === 'malformed');
+  if (!isApiError(error)) return false;
+  return error.kind === 'network' || error.kind === 'timeout' || error.kind === 'malformed' || (error.kind === 'http' && error.status === null);
 }

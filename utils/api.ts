@@ -21,7 +21,7 @@ import type { JsonObject, RequestFn } from './request';
 export interface ApiClient {
   listProducts(): Promise<Product[]>;
   createOrder(body: CreateOrderRequest, idempotencyKey: string): Promise<CreateOrderResponse>;
-  getOrder(merchantReference: string, options?: { refresh?: boolean }): Promise<Order>;
+  getOrder(merchantReference: string, options?: { refresh?: boolean; timeoutMs?: number }): Promise<Order>;
   listOrders(): Promise<Order[]>;
   /** The sandbox cashier (a backend on the sandbox only): settles the order as `action` says. */
   settleSandboxOrder(merchantReference: string, action: SandboxCashierAction): Promise<SandboxSettleResponse>;
@@ -57,6 +57,7 @@ export function createApiClient(send: RequestFn = request, getBuyerId: () => str
         path,
         query: options.refresh ? { refresh: 'true' } : undefined,
         headers: buyerHeaders(),
+        timeoutMs: options.timeoutMs,
       });
       const order = (body as Partial<OrderResponse>).order;
       if (!isOrder(order)) throw malformed(path, body);

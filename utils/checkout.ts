@@ -3,14 +3,15 @@ import type { ApiClient } from './api';
 import { isApiError, isUncertainFailure } from './api-error';
 import { randomUuid } from './ids';
 import { isPaidStatus } from './order-status';
-import { payByMode } from './pay-by-mode';
+import { isSandboxBlocked, payByMode } from './pay-by-mode';
 import { buildOrderStr, isPaymentError } from './payment';
 import type { Pay } from './payment';
 import { createPaymentStore } from './payment-store';
 import type { PaymentStore } from './payment-store';
 import { resultPageUrl } from './nav';
+import { CASHIER_NOT_RUN, cashierSaidNotPaid } from './result-code';
 
-export type CheckoutErrorKind = 'not_payable_here' | 'order_not_ready' | 'not_payable';
+export type CheckoutErrorKind = 'not_payable_here' | 'order_not_ready' | 'not_payable' | 'sandbox_in_release';
 
 export class CheckoutError extends Error {
   readonly isCheckoutError = true;
@@ -28,6 +29,9 @@ export function isCheckoutError(error: unknown): error is CheckoutError {
   return typeof error === 'object' && error !== null && (error as { isCheckoutError?: unknown }).isCheckoutError === true;
 }
 
+/** An order bought on this device this recently and not known to be paid is paid again, not bought twice. */
+export const OPEN_ORDER_WINDOW_MS = 15 * 60 * 1000;
+
 /** What the page does next. */
 export type CheckoutStep =
   /** Another payment is running (double tap), or the page has gone: do nothing. */
@@ -36,6 +40,8 @@ export type CheckoutStep =
   | { kind: 'result'; ref: string; code: string; url: string }
   /** The order turned out to be paid already: show it, nothing was charged now. */
   | { kind: 'settled'; ref: string; url: string }
+  /** The server says failed, but the cashier did not say nothing was paid: confirm, never pay again. */
+  | { kind: 'confirm'; ref: string; url: string }
   /** Nothing was charged; say why and stay. Paying again is safe. */
   | { kind: 'error'; error: unknown };
 
@@ -60,9 +66,13 @@ interface Attempt {
  * - An attempt (product + quantity) keeps its Idempotency-Key until the backend answers, so
  *   retrying after a network failure, a timeout or "still processing" cannot create a second
  *   order; a new attempt (after an answer, or with another quantity) gets a new key.
- * - Paying again for an order never creates a second payable order while the first can still
- *   be paid: a pending order is re-paid with its own gatewaydata; only an order the server
- *   calls failed is replaced by a new one.
+ * - Buying what this device bought in the last 15 minutes (same product and quantity, not
+ *   known to be paid) pays that order again instead (the shopper came back from its result
+ *   page).
+ * - Paying again never creates a second payable order while the first can still be paid: a
+ *   pending order is re-paid with its own gatewaydata. A failed order is replaced by a new
+ *   one only when the cashier itself said no money moved (`failed` is not final: a late
+ *   payment turns it into paid); otherwise the shopper is sent to confirm it.
  */
 export class Checkout {
   private readonly api: CheckoutDeps['api'];
@@ -86,7 +96,10 @@ export class Checkout {
 
   /** Buy `quantity` of a product: a new order, then the cashier. */
   buy(productId: string, quantity: number): Promise<CheckoutStep> {
-    return this.exclusive(() => this.createAndPay(productId, quantity));
+    return this.exclusive(() => {
+      const open = this.payments.findRecent(productId, quantity, OPEN_ORDER_WINDOW_MS);
+      return open ? this.repay(open) : this.createAndPay(productId, quantity);
+    });
   }
 
   /** Pay for an existing order again (after a cancel or failure, or from order details). */
@@ -136,7 +149,7 @@ export class Checkout {
     if (created.order.status !== 'pending') {
       return { kind: 'error', error: new CheckoutError('not_payable', `new order ${ref} is ${created.order.status}`) };
     }
-    this.payments.save(ref, created);
+    this.payments.save(created);
     return this.payOrder(created);
   }
 
@@ -146,17 +159,19 @@ export class Checkout {
       this.payments.forget(ref);
       return settled(ref);
     }
+    const stored = this.payments.load(ref);
     switch (order.status) {
-      case 'pending': {
-        const stored = this.payments.load(ref);
+      case 'pending':
         if (!stored) {
           return { kind: 'error', error: new CheckoutError('not_payable_here', `no gatewaydata for ${ref} on this device`) };
         }
         return this.payOrder({ order, gatewaydata: stored.gatewaydata, mode: stored.mode });
-      }
       case 'failed':
+        if (!stored || !cashierSaidNotPaid(stored.lastCode)) return { kind: 'confirm', ref, url: resultPageUrl(ref) };
+        this.payments.forget(ref);
+        return this.createAndPay(order.productId, order.quantity);
       case 'create_failed':
-        // This order can never be paid now, so a new one cannot lead to paying twice.
+        // Never payable (its gatewaydata never reached anyone), so a new one cannot lead to paying twice.
         this.payments.forget(ref);
         return this.createAndPay(order.productId, order.quantity);
       case 'creating':
@@ -168,29 +183,32 @@ export class Checkout {
 
   private async payOrder(created: CreateOrderResponse): Promise<CheckoutStep> {
     const ref = created.order.merchantReference;
+    if (isSandboxBlocked(created.mode)) {
+      return { kind: 'error', error: new CheckoutError('sandbox_in_release', `order ${ref} is a sandbox order`) };
+    }
     const orderStr = buildOrderStr(created.gatewaydata);
     if (this.aborted) return { kind: 'ignored' };
     let code: string;
     try {
       code = (await this.pay(orderStr, created)).resultCode;
     } catch (error) {
-      // The cashier did not run properly; the result page treats the code as a failure and
-      // asks the server before offering to pay again.
-      code = isPaymentError(error) && error.errorCode !== null ? String(error.errorCode) : 'fail';
+      if (!isPaymentError(error)) throw error;
+      code = CASHIER_NOT_RUN;
     }
+    this.payments.recordCode(ref, code);
     return { kind: 'result', ref, code, url: resultPageUrl(ref, code) };
   }
 }
 
 /**
  * The backend may have created (or still be creating) the order: keep the key so a retry
- * finds that order. Our key always comes with the same body, so a 409 idempotency_conflict
- * means "the first request with this key is still being processed". Any other answered
- * error is replayed by the backend for the same key, so the next try needs a new one.
+ * finds that order. Our key always comes with the same body, so idempotency_conflict means
+ * "the first request with this key is still being processed" (whether or not Alipay passed
+ * on the 409). Any other answered error is replayed by the backend for the same key, so the
+ * next try needs a new one.
  */
 function mayFinishLater(error: unknown): boolean {
-  if (isUncertainFailure(error)) return true;
-  return isApiError(error) && error.kind === 'http' && error.status === 409 && error.code === 'idempotency_conflict';
+  return isUncertainFailure(error) || (isApiError(error) && error.code === 'idempotency_conflict');
 }
 
 function isPaid(order: Order): boolean {

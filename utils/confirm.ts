@@ -1,23 +1,33 @@
 import type { Order } from '../server/contract';
 import { isFailedStatus, isPaidStatus } from './order-status';
 
+/** Confirming ends this long after it started, whatever the server does (or does not) answer. */
+export const CONFIRM_WINDOW_MS = 60000;
+
+/** The longest one server check may take (the server may itself be asking Latipay). */
+export const CONFIRM_CHECK_TIMEOUT_MS = 6000;
+
 /**
- * Waits before each server check: the first check at once, then backing off, about a
- * minute in all (Alipay may take a while to tell Latipay, and Latipay the merchant).
+ * Waits before each server check: the first at once, then backing off (the last wait
+ * repeats) while a check can still start within the window. Alipay may take a while to tell
+ * Latipay, and Latipay the merchant.
  */
-export const CONFIRM_DELAYS_MS: readonly number[] = [0, 1000, 2000, 3000, 4000, 5000, 7000, 8000, 10000, 10000, 10000];
+export const CONFIRM_DELAYS_MS: readonly number[] = [0, 1000, 2000, 3000, 4000, 5000, 7000, 8000, 10000];
 
 export type Confirmation =
   | { kind: 'paid'; order: Order }
+  /** The server says failed: not final (a late payment still turns it paid), so never "nothing was charged". */
   | { kind: 'failed'; order: Order }
-  /** Still not final after every check; `order` is the last one seen, if any. */
+  /** Still not final when the window closed; `order` is the last one seen, if any. */
   | { kind: 'unconfirmed'; order: Order | null }
   | { kind: 'cancelled' };
 
 export interface ConfirmOptions {
-  /** Asks the server (GET /api/orders/{ref}?refresh=true). */
-  getOrder: (merchantReference: string) => Promise<Order>;
+  /** Asks the server (GET /api/orders/{ref}?refresh=true), giving up after `timeoutMs`. */
+  getOrder: (merchantReference: string, timeoutMs: number) => Promise<Order>;
   delays?: readonly number[];
+  windowMs?: number;
+  checkTimeoutMs?: number;
   /** Called after every check that got an answer. */
   onCheck?: (order: Order, check: number) => void;
 }
@@ -30,37 +40,49 @@ export interface ConfirmHandle {
 
 export function confirmPayment(merchantReference: string, options: ConfirmOptions): ConfirmHandle {
   const delays = options.delays ?? CONFIRM_DELAYS_MS;
+  const windowMs = options.windowMs ?? CONFIRM_WINDOW_MS;
+  const checkTimeoutMs = options.checkTimeoutMs ?? CONFIRM_CHECK_TIMEOUT_MS;
   let cancelled = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let wake: (() => void) | null = null;
+  let stop: () => void = () => undefined;
+  const stopped = new Promise<null>((resolve) => {
+    stop = () => resolve(null);
+  });
 
-  const sleep = (ms: number): Promise<void> =>
-    ms <= 0
-      ? Promise.resolve()
-      : new Promise<void>((resolve) => {
-          wake = resolve;
-          timer = setTimeout(() => {
-            timer = undefined;
-            wake = null;
-            resolve();
-          }, ms);
-        });
+  /** `work`'s answer, or null after `ms` or once cancelled; leaves no timer behind. */
+  const within = async <T>(work: Promise<T> | null, ms: number): Promise<T | null> => {
+    if (!work && ms <= 0) return null;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), ms);
+    });
+    try {
+      return await Promise.race(work ? [work, timedOut, stopped] : [timedOut, stopped]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
 
   const run = async (): Promise<Confirmation> => {
+    const deadline = Date.now() + windowMs;
     let last: Order | null = null;
-    for (let check = 0; check < delays.length; check += 1) {
-      await sleep(delays[check]);
+    for (let check = 0; ; check += 1) {
+      const wait = delays[Math.min(check, delays.length - 1)];
+      if (Date.now() + wait >= deadline) break;
+      await within(null, wait);
       if (cancelled) return { kind: 'cancelled' };
+      const limit = Math.min(checkTimeoutMs, deadline - Date.now());
+      let order: Order | null;
       try {
-        last = await options.getOrder(merchantReference);
+        order = await within(options.getOrder(merchantReference, limit), limit);
       } catch {
-        // A failed check is just a check without news; the next one may get through.
-        continue;
+        order = null; // A failed check is just a check without news; the next one may get through.
       }
       if (cancelled) return { kind: 'cancelled' };
-      if (options.onCheck) options.onCheck(last, check + 1);
-      if (isPaidStatus(last.status)) return { kind: 'paid', order: last };
-      if (isFailedStatus(last.status)) return { kind: 'failed', order: last };
+      if (!order) continue;
+      last = order;
+      if (options.onCheck) options.onCheck(order, check + 1);
+      if (isPaidStatus(order.status)) return { kind: 'paid', order };
+      if (isFailedStatus(order.status)) return { kind: 'failed', order };
     }
     return { kind: 'unconfirmed', order: last };
   };
@@ -69,11 +91,7 @@ export function confirmPayment(merchantReference: string, options: ConfirmOption
     promise: run(),
     cancel() {
       cancelled = true;
-      if (timer !== undefined) clearTimeout(timer);
-      timer = undefined;
-      const resume = wake;
-      wake = null;
-      if (resume) resume();
+      stop();
     },
   };
 }

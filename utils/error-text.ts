@@ -21,13 +21,15 @@ export function describeError(error: unknown): string {
         // The checkout reuses a key only with the same order, so this means "still being created".
         if (error.code === 'idempotency_conflict') return t('errorOrderNotReady');
         if (error.code !== null && PAYMENT_SERVICE_CODES.indexOf(error.code) >= 0) return t('errorPaymentService');
-        return t('errorServer', { code: error.code ?? String(error.status ?? 'http') });
+        if (error.code === null && error.status === null) return t('errorServerUnknown');
+        return t('errorServer', { code: error.code ?? String(error.status) });
     }
   }
   if (isPaymentError(error)) return t('errorInvalidPayment');
   if (isCheckoutError(error)) {
     if (error.kind === 'not_payable_here') return t('payElsewhere');
     if (error.kind === 'order_not_ready') return t('errorOrderNotReady');
+    if (error.kind === 'sandbox_in_release') return t('errorSandboxInRelease');
     return t('errorNotPayable');
   }
   return t('errorUnexpected');

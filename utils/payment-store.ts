@@ -5,17 +5,25 @@ import { readStorage, writeStorage } from './storage';
 /**
  * The backend hands out an order's gatewaydata only when the order is created, but paying
  * again for a cancelled attempt must re-pay that same order (a second order could be paid
- * too). So the create answer's payment part is kept here, per order, on this device.
+ * too). So the create answer's payment part is kept here, per order, on this device, with
+ * what the cashier last answered for it (pay again decides by it).
  */
 export interface StoredPayment {
   gatewaydata: GatewayData;
   mode: PaymentMode;
+  productId: string;
+  quantity: number;
   savedAt: number;
+  /** The cashier's last answer for this order (a result code or CASHIER_NOT_RUN); null before it answered. */
+  lastCode: string | null;
 }
 
 export interface PaymentStore {
-  save(merchantReference: string, created: Pick<CreateOrderResponse, 'gatewaydata' | 'mode'>): void;
+  save(created: CreateOrderResponse): void;
   load(merchantReference: string): StoredPayment | null;
+  recordCode(merchantReference: string, code: string): void;
+  /** The newest order kept for this product and quantity, saved within `maxAgeMs`. */
+  findRecent(productId: string, quantity: number, maxAgeMs: number): string | null;
   forget(merchantReference: string): void;
 }
 
@@ -26,7 +34,14 @@ export const MAX_STORED_PAYMENTS = 20;
 function isStoredPayment(value: unknown): value is StoredPayment {
   if (typeof value !== 'object' || value === null) return false;
   const entry = value as Record<string, unknown>;
-  return isGatewayData(entry.gatewaydata) && isPaymentMode(entry.mode) && typeof entry.savedAt === 'number';
+  return (
+    isGatewayData(entry.gatewaydata) &&
+    isPaymentMode(entry.mode) &&
+    typeof entry.productId === 'string' &&
+    typeof entry.quantity === 'number' &&
+    typeof entry.savedAt === 'number' &&
+    (entry.lastCode === null || typeof entry.lastCode === 'string')
+  );
 }
 
 function readAll(): Record<string, StoredPayment> {
@@ -43,15 +58,29 @@ function readAll(): Record<string, StoredPayment> {
 
 export function createPaymentStore(now: () => number = Date.now): PaymentStore {
   return {
-    save(merchantReference, created) {
+    save({ order, gatewaydata, mode }) {
       const all = readAll();
-      all[merchantReference] = { gatewaydata: created.gatewaydata, mode: created.mode, savedAt: now() };
+      all[order.merchantReference] = { gatewaydata, mode, productId: order.productId, quantity: order.quantity, savedAt: now(), lastCode: null };
       const refs = Object.keys(all).sort((a, b) => all[b].savedAt - all[a].savedAt);
       refs.slice(MAX_STORED_PAYMENTS).forEach((ref) => delete all[ref]);
       writeStorage(STORAGE_KEY, all);
     },
     load(merchantReference) {
       return readAll()[merchantReference] ?? null;
+    },
+    recordCode(merchantReference, code) {
+      const all = readAll();
+      if (!(merchantReference in all)) return;
+      all[merchantReference].lastCode = code;
+      writeStorage(STORAGE_KEY, all);
+    },
+    findRecent(productId, quantity, maxAgeMs) {
+      const all = readAll();
+      const since = now() - maxAgeMs;
+      const matches = Object.keys(all)
+        .filter((ref) => all[ref].productId === productId && all[ref].quantity === quantity && all[ref].savedAt >= since)
+        .sort((a, b) => all[b].savedAt - all[a].savedAt);
+      return matches.length > 0 ? matches[0] : null;
     },
     forget(merchantReference) {
       const all = readAll();

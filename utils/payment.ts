@@ -1,6 +1,6 @@
 import type { CreateOrderResponse, GatewayData } from '../server/contract';
 
-export type PaymentErrorKind = 'invalid_gatewaydata' | 'trade_pay_failed' | 'sandbox_cashier_failed';
+export type PaymentErrorKind = 'invalid_gatewaydata' | 'trade_pay_failed' | 'sandbox_cashier_failed' | 'sandbox_in_release';
 
 export class PaymentError extends Error {
   readonly isPaymentError = true;
@@ -38,16 +38,28 @@ export interface TradePayResult {
   resultCode: string;
 }
 
-/** my.tradePay as a promise. `fail` (the cashier could not run) becomes a PaymentError. */
+function resultCodeOf(res: unknown): string {
+  const code = (res as { resultCode?: unknown } | null | undefined)?.resultCode;
+  return code === undefined || code === null ? '' : String(code);
+}
+
+/**
+ * my.tradePay as a promise. `fail` with a resultCode (Latipay's sample reads one there) is
+ * that answer; `fail` without one (the cashier could not run) becomes a PaymentError.
+ */
 export function tradePay(orderStr: string): Promise<TradePayResult> {
   return new Promise((resolve, reject) => {
     my.tradePay({
       orderStr,
       success: (res) => {
-        const code = (res as { resultCode?: unknown } | undefined)?.resultCode;
-        resolve({ resultCode: code === undefined || code === null ? '' : String(code) });
+        resolve({ resultCode: resultCodeOf(res) });
       },
       fail: (err) => {
+        const resultCode = resultCodeOf(err).trim();
+        if (resultCode !== '') {
+          resolve({ resultCode });
+          return;
+        }
         const errorCode = typeof err?.error === 'number' ? err.error : null;
         reject(new PaymentError('trade_pay_failed', err?.errorMessage || 'my.tradePay failed', errorCode));
       },

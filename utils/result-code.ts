@@ -4,7 +4,13 @@
  *
  * 9000 is not proof of payment and 8000/6004 mean "unknown": the server has the last word.
  */
-export type PaymentOutcome = 'success' | 'processing' | 'cancelled' | 'network_error' | 'failed';
+export type PaymentOutcome = 'success' | 'processing' | 'cancelled' | 'network_error' | 'failed' | 'not_run';
+
+/** Not a code of Alipay's: my.tradePay called `fail` without one, so the cashier never ran. */
+export const CASHIER_NOT_RUN = 'not_run';
+
+/** The cashier's own word that no money moved; only after these may a failed order be replaced. */
+const NOT_PAID_CODES = ['4000', '6001', '99', '6002', CASHIER_NOT_RUN];
 
 export interface LocalizedText {
   'zh-CN': string;
@@ -47,9 +53,9 @@ const KNOWN: Record<string, { outcome: PaymentOutcome; message: LocalizedText }>
     outcome: 'failed',
     message: { 'zh-CN': '支付失败。', en: 'The payment failed.' },
   },
-  '4': {
-    outcome: 'failed',
-    message: { 'zh-CN': '暂无支付权限，请稍后再试。', en: 'Payment is not available to this mini app right now.' },
+  [CASHIER_NOT_RUN]: {
+    outcome: 'not_run',
+    message: { 'zh-CN': '支付宝收银台未能打开，请稍后重试。', en: "Alipay's cashier could not be opened. Please try again." },
   },
 };
 
@@ -66,4 +72,8 @@ export function mapResultCode(code: string | number | null | undefined): MappedR
       en: `The payment did not go through${normalized === '' ? '' : ` (code ${normalized})`}.`,
     },
   };
+}
+
+export function cashierSaidNotPaid(code: string | null | undefined): boolean {
+  return typeof code === 'string' && NOT_PAID_CODES.indexOf(code) >= 0;
 }

@@ -25,9 +25,8 @@ Component<Data, Props>({
   data: { label: '', color: 'primary' },
   deriveDataFromProps(nextProps) {
     const status = nextProps.status ?? this.props.status;
-    this.setData({
-      label: statusLabel(status),
-      color: isOrderStatus(status) ? COLORS[status] : 'primary',
-    });
+    const label = statusLabel(status);
+    const color = isOrderStatus(status) ? COLORS[status] : 'primary';
+    if (label !== this.data.label || color !== this.data.color) this.setData({ label, color });
   },
 });

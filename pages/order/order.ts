@@ -8,6 +8,7 @@ import type { Strings } from '../../utils/i18n';
 import { openPage, readQuery } from '../../utils/nav';
 import { toOrderView } from '../../utils/order-view';
 import type { OrderView } from '../../utils/order-view';
+import { isPaidStatus } from '../../utils/order-status';
 import { createPaymentStore } from '../../utils/payment-store';
 import type { PaymentStore } from '../../utils/payment-store';
 
@@ -86,7 +87,8 @@ Page<Data, ExtraThis, Methods>({
   showOrder(order) {
     const pending = order.status === 'pending';
     const payable = pending && this.payments.load(order.merchantReference) !== null;
-    if (!pending) this.payments.forget(order.merchantReference);
+    // A failed order is kept: it may still turn paid, and buying the same again must find it.
+    if (isPaidStatus(order.status)) this.payments.forget(order.merchantReference);
     this.setData({
       state: 'ready',
       order: toOrderView(order),

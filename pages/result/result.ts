@@ -17,7 +17,9 @@ import { ROUTES, backOrHome, goHome, openPage, orderPageUrl, pageUrl, readQuery,
  * After the cashier: `?ref=<merchantReference>&code=<resultCode>`; without `code` it only
  * confirms. "Paid" is said only once the server says so.
  *
- * confirming → paid | failure | unconfirmed; failure → (pay again) another result page.
+ * confirming → paid | unconfirmed (also when the server says failed: a cashier that answered
+ * 9000/8000/6004 may have taken money, so no "pay again" there); failure (the cashier said no
+ * payment happened) → (pay again) another result page.
  */
 
 type State = 'confirming' | 'paid' | 'failure' | 'unconfirmed' | 'invalid';
@@ -115,7 +117,7 @@ Page<Data, ExtraThis, Methods>({
     if (this.poll) this.poll.cancel();
     this.show('confirming', t('confirmingTitle'), t('confirmingMessage'));
     const poll = confirmPayment(this.data.ref, {
-      getOrder: (ref) => this.api.getOrder(ref, { refresh: true }),
+      getOrder: (ref, timeoutMs) => this.api.getOrder(ref, { refresh: true, timeoutMs }),
     });
     this.poll = poll;
     void poll.promise.then((confirmation) => {
@@ -131,7 +133,7 @@ Page<Data, ExtraThis, Methods>({
         this.showPaid(confirmation.order);
         break;
       case 'failed':
-        this.show('failure', t('failureTitle'), t('serverFailedMessage'), { canPayAgain: true });
+        this.show('unconfirmed', t('notConfirmedTitle'), t('notConfirmedMessage'));
         break;
       case 'unconfirmed':
         this.show('unconfirmed', t('unconfirmedTitle'), t('unconfirmedMessage'));

@@ -1,7 +1,10 @@
 // Creating the order: the backend unreachable or failing, and impatient taps.
+import type { HttpErrorDelivery } from '../miniapp/harness';
+import { en } from '../../utils/strings-en';
 import { unusedLocalUrl } from '../support/receiver';
+import { waitFor } from '../support/wait';
 import { MOVES } from './support/fake-cashier';
-import { PAGES, Shop } from './support/shop';
+import { PAGES, Shop, STATUS_CHECK } from './support/shop';
 
 const CREATE = /^\/api\/orders$/;
 
@@ -90,4 +93,83 @@ it('a double tap on "Pay again" → the same order, one more cashier, paid once'
   expect(shop.orderCount()).toBe(1);
   expect(shop.cashier.charged).toHaveLength(1);
   expect((await shop.latipayCalls()).create).toBe(1);
+});
+
+it.each<[HttpErrorDelivery, string]>([
+  ['fail19', en.errorServerUnknown],
+  ['fail19-without-status', en.errorOrderNotReady],
+])(
+  '"still being processed" (409) delivered as error 19 (%s) keeps the Idempotency-Key: the retry gets the one order',
+  async (delivery, message) => {
+    shop.cashier.plays(MOVES.pay);
+    shop.transport.errorDelivery = delivery;
+    // Two instances of the backend on one database: only the one that took a request waits for it.
+    const second = await shop.startSecondInstance();
+    await shop.openProduct('test-item');
+    await shop.fault({ endpoint: 'create', kind: 'delay', delayMs: 1000 });
+    const create = shop.transport.hold('POST', CREATE);
+    void shop.rt.tap('onPay');
+    const held = await create.reached;
+    // The same request, sent a moment earlier to the first instance (its answer lost on the way),
+    // is still waiting for Latipay when the retry reaches the second.
+    const earlier = fetch(`${shop.server.url}/api/orders`, { method: 'POST', headers: held.headers, body: held.data as string });
+    await waitFor(async () => (await shop.latipayCalls()).create === 1, { description: 'the earlier request at Latipay' });
+    shop.transport.target = second.url;
+    create.release();
+
+    const product = await shop.until(PAGES.product, (data) => data.paying === false && data.payError !== '');
+    expect(product.data.payError).toBe(message);
+    expect(shop.transport.to('POST', CREATE).map((e) => e.outcome)).toEqual([{ status: 409 }]);
+    expect((await earlier).status).toBe(201);
+
+    await shop.rt.tap('onPay');
+    await shop.until(PAGES.result, (data) => data.state === 'paid');
+    const [first, retried] = createKeys();
+    expect(retried).toBe(first);
+    expect(shop.transport.to('POST', CREATE).map((e) => e.outcome)).toEqual([{ status: 409 }, { status: 201 }]);
+    expect(shop.orderCount()).toBe(1);
+    expect(await shop.latipayCalls()).toEqual({ create: 1, query: 0, refund: 0 });
+    expect(shop.rt.fake.tradePays).toHaveLength(1);
+  },
+);
+
+it('back from the result page while it confirms, then Pay → the same order, found paid: no second order', async () => {
+  shop.cashier.plays(MOVES.payNotificationDelayed);
+  const check = shop.transport.hold('GET', STATUS_CHECK);
+  await shop.openProduct('test-item');
+  await shop.rt.tap('onPay');
+  await check.reached;
+  await shop.until(PAGES.result, (data) => data.state === 'confirming');
+  shop.rt.navigateBack(1);
+  check.release();
+  await shop.transport.idle();
+
+  await shop.until(PAGES.product);
+  await shop.rt.tap('onPay');
+  const paid = await shop.until(PAGES.result, (data) => data.state === 'paid');
+  const [order] = await shop.serverOrders();
+  expect(paid.query).toEqual({ ref: order.merchantReference });
+  expect(shop.orderCount()).toBe(1);
+  expect(shop.transport.to('POST', CREATE)).toHaveLength(1);
+  expect(shop.rt.fake.tradePays).toHaveLength(1);
+  expect(await shop.latipayCalls()).toEqual({ create: 1, query: 1, refund: 0 });
+});
+
+it('back from the failure page after a cancel, then Pay → the same order paid at the same Alipay order', async () => {
+  shop.cashier.plays(MOVES.cancel, MOVES.pay);
+  await shop.openProduct('test-item');
+  await shop.rt.tap('onPay');
+  await shop.until(PAGES.result, (data) => data.state === 'failure');
+  await shop.transport.idle();
+  shop.rt.navigateBack(1);
+
+  await shop.until(PAGES.product);
+  await shop.rt.tap('onPay');
+  await shop.until(PAGES.result, (data) => data.state === 'paid');
+  expect(shop.orderCount()).toBe(1);
+  expect(shop.transport.to('POST', CREATE)).toHaveLength(1);
+  const [firstPay, secondPay] = shop.rt.fake.tradePays;
+  expect(secondPay).toBe(firstPay);
+  expect(shop.cashier.charged).toHaveLength(1);
+  expect((await shop.serverOrders()).map((o) => o.status)).toEqual(['paid']);
 });

@@ -1,4 +1,5 @@
 // The shopper pays: what the result page shows, what the server recorded, what Latipay saw.
+import { en } from '../../utils/strings-en';
 import { waitFor } from '../support/wait';
 import { MOVES } from './support/fake-cashier';
 import { PAGES, Shop, STATUS_CHECK as CONFIRM_CHECK } from './support/shop';
@@ -126,4 +127,44 @@ it('8000 while Alipay is still processing: the page keeps checking, with backoff
   expect(shop.results(order.merchantReference)).toEqual([{ source: 'notify', status: 'paid', outcome: 'applied' }]);
   expect(await shop.latipayCalls()).toEqual({ create: 1, query: 1, refund: 0 });
   expect(shop.orderCount()).toBe(1);
+});
+
+it('9000 but Latipay says failed → "not confirmed, see My orders", never a new order; the late payment then shows paid', async () => {
+  shop.cashier.plays(MOVES.paidButReportedFailed);
+  await shop.openProduct('test-item');
+  await shop.rt.tap('onPay');
+
+  const page = await shop.until(RESULT, (data) => data.state === 'unconfirmed');
+  expect(page.data).toMatchObject({ title: 'Payment not confirmed', message: en.notConfirmedMessage, canPayAgain: false });
+  expect(String(page.data.message)).not.toMatch(/nothing was charged/i);
+  const [order] = await shop.serverOrders();
+  expect(order.status).toBe('failed');
+
+  // Back to the product and Pay again: the same order is shown, nothing new is bought.
+  shop.rt.navigateBack(1);
+  await shop.until(PAGES.product);
+  await shop.rt.tap('onPay');
+  const again = await shop.until(RESULT, (data) => data.state === 'unconfirmed');
+  expect(again.query).toEqual({ ref: order.merchantReference });
+  expect(shop.orderCount()).toBe(1);
+  expect(shop.rt.fake.tradePays).toHaveLength(1);
+
+  // The money had moved after all: Latipay reports it late, and checking again shows it.
+  const late = await fetch(`${shop.latipayUrl}/sandbox/orders/${order.merchantReference}/complete`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ status: 'paid' }),
+  });
+  expect(late.status).toBe(200);
+  await shop.untilServer(order.merchantReference, 'paid');
+  shop.rt.tap('onCheckAgain');
+  const paid = await shop.until(RESULT, (data) => data.state === 'paid');
+  expect(paid.data).toMatchObject({ title: 'Payment successful', amountText: 'NZ$0.01' });
+  expect(shop.results(order.merchantReference)).toEqual([
+    { source: 'notify', status: 'failed', outcome: 'applied' },
+    { source: 'notify', status: 'paid', outcome: 'applied' },
+  ]);
+  expect(shop.orderCount()).toBe(1);
+  // A failed order stays open on the server: each refresh (page, pay again, page) asked Latipay.
+  expect(await shop.latipayCalls()).toEqual({ create: 1, query: 3, refund: 0 });
 });

@@ -1,12 +1,13 @@
 import type { CreateOrderResponse } from '../../server/contract';
 import { createApiClient } from '../../utils/api';
-import { Checkout, isCheckoutError } from '../../utils/checkout';
+import { Checkout, isCheckoutError, OPEN_ORDER_WINDOW_MS } from '../../utils/checkout';
 import type { CheckoutStep } from '../../utils/checkout';
 import { buildOrderStr, isPaymentError } from '../../utils/payment';
 import type { Pay } from '../../utils/payment';
 import { createPaymentStore } from '../../utils/payment-store';
+import { CASHIER_NOT_RUN } from '../../utils/result-code';
 import { FakeBackend, installFakeMy } from './harness';
-import type { FakeMy } from './harness';
+import type { CashierReply, FakeMy, HttpErrorDelivery } from './harness';
 
 let fake: FakeMy;
 let uninstall: () => void;
@@ -147,6 +148,22 @@ describe('buy', () => {
     expect(sentKeys()).toEqual(['key-1', 'key-1']);
   });
 
+  it.each<HttpErrorDelivery>(['fail19', 'fail19-without-status', 'fail19-with-body'])(
+    'reuses the key when "still being processed" arrives as error 19 (%s)',
+    async (delivery) => {
+      fake.httpErrorDelivery = delivery;
+      backend.once('POST', '/api/orders', {
+        status: 409,
+        body: { error: { code: 'idempotency_conflict', message: 'a request with this Idempotency-Key is still being processed' } },
+      });
+      const checkout = newCheckout();
+      expect(await checkout.buy('pinot', 1)).toMatchObject({ kind: 'error', error: { kind: 'http' } });
+      expect((await checkout.buy('pinot', 1)).kind).toBe('result');
+      expect(sentKeys()).toEqual(['key-1', 'key-1']);
+      expect(backend.createdOrders).toHaveLength(1);
+    },
+  );
+
   it('reuses the key after a malformed answer too', async () => {
     backend.once('POST', '/api/orders', { status: 200, raw: '<html>captive portal</html>' });
     const checkout = newCheckout();
@@ -158,7 +175,9 @@ describe('buy', () => {
   it('uses a new key for a new attempt: after an answer, after a server error, or with another quantity', async () => {
     const checkout = newCheckout();
     await checkout.buy('pinot', 1); // answered: attempt over
-    await checkout.buy('pinot', 1); // a second purchase
+    jest.setSystemTime(Date.now() + OPEN_ORDER_WINDOW_MS + 1);
+    await checkout.buy('pinot', 1); // a second purchase, later
+    jest.setSystemTime(Date.now() + OPEN_ORDER_WINDOW_MS + 1);
     backend.once('POST', '/api/orders', { networkError: true });
     await checkout.buy('pinot', 1); // attempt 3 fails uncertainly...
     await checkout.buy('pinot', 2); // ...but the shopper changed the quantity: a new attempt
@@ -217,11 +236,20 @@ describe('buy', () => {
     expect(fake.tradePays).toEqual([]);
   });
 
-  it('goes to the result page with the error number when my.tradePay fails', async () => {
-    fake.cashier = () => ({ fail: { error: 4, errorMessage: 'no permission' } });
-    expect(await newCheckout().buy('pinot', 1)).toMatchObject({ kind: 'result', code: '4' });
-    fake.cashier = () => ({ fail: {} });
-    expect(await newCheckout().buy('pinot', 1)).toMatchObject({ kind: 'result', code: 'fail' });
+  it.each<[string, { error?: number; errorMessage?: string }]>([
+    ['error 4 (no permission)', { error: 4, errorMessage: 'no permission' }],
+    ['no error number', {}],
+  ])('my.tradePay failing with %s: the cashier did not run, its own outcome', async (_label, failure) => {
+    fake.cashier = () => ({ fail: failure });
+    const step = await newCheckout().buy('pinot', 1);
+    expect(step).toMatchObject({ kind: 'result', code: CASHIER_NOT_RUN });
+    if (step.kind !== 'result') throw new Error('no result');
+    expect(createPaymentStore().load(step.ref)?.lastCode).toBe(CASHIER_NOT_RUN);
+  });
+
+  it('my.tradePay failing with a result code: that code', async () => {
+    fake.cashier = () => ({ fail: { error: 4, resultCode: 6001 } });
+    expect(await newCheckout().buy('pinot', 1)).toMatchObject({ kind: 'result', code: '6001' });
   });
 
   it('never opens the cashier once the page has gone', async () => {
@@ -273,6 +301,53 @@ describe('payAgain', () => {
     expect(createPaymentStore().load(ref)).toBeNull();
   });
 
+  const notPaidAnswers: Array<[string, CashierReply]> = [
+    ['4000', { resultCode: '4000' }],
+    ['6001', { resultCode: 6001 }],
+    ['99', { resultCode: '99' }],
+    ['6002', { resultCode: '6002' }],
+    ['a cashier that did not run', { fail: { error: 4 } }],
+  ];
+
+  it.each(notPaidAnswers)('replaces a failed order after the cashier said %s', async (_label, answer) => {
+    fake.cashier = () => answer;
+    const first = (await newCheckout().buy('pinot', 1)) as Extract<CheckoutStep, { kind: 'result' }>;
+    backend.setStatus(first.ref, 'failed');
+    fake.cashier = () => ({ resultCode: '9000' });
+    const step = await newCheckout().payAgain(first.ref);
+    expect(backend.createdOrders).toHaveLength(2);
+    expect(step).toMatchObject({ kind: 'result', ref: backend.createdOrders[1].merchantReference });
+  });
+
+  it.each(['9000', '8000', '6004', '1234', ''])(
+    'never replaces a failed order after the cashier said %p (money may have moved): confirm it instead',
+    async (code) => {
+      fake.cashier = () => ({ resultCode: code });
+      const first = (await newCheckout().buy('pinot', 1)) as Extract<CheckoutStep, { kind: 'result' }>;
+      backend.setStatus(first.ref, 'failed');
+      const step = await newCheckout().payAgain(first.ref);
+      expect(step).toEqual({ kind: 'confirm', ref: first.ref, url: `/pages/result/result?ref=${first.ref}` });
+      expect(backend.createdOrders).toHaveLength(1);
+      expect(fake.tradePays).toHaveLength(1);
+      expect(backend.requestsTo('GET', `/api/orders/${first.ref}`)[0].query).toEqual({ refresh: 'true' });
+    },
+  );
+
+  it('never replaces a failed order this device knows nothing about', async () => {
+    const order = backend.addOrder('buyer-1', { status: 'failed' });
+    const step = await newCheckout().payAgain(order.merchantReference);
+    expect(step).toMatchObject({ kind: 'confirm', ref: order.merchantReference });
+    expect(backend.createdOrders).toHaveLength(1);
+  });
+
+  it('replaces an order whose creation failed (never payable)', async () => {
+    const order = backend.addOrder('buyer-1', { status: 'create_failed' });
+    fake.cashier = () => ({ resultCode: '6001' });
+    const step = await newCheckout().payAgain(order.merchantReference);
+    expect(backend.createdOrders).toHaveLength(2);
+    expect(step).toMatchObject({ kind: 'result', ref: backend.createdOrders[1].merchantReference });
+  });
+
   it('refuses a pending order whose payment data is not on this device', async () => {
     const order = backend.addOrder('buyer-1');
     const step = await newCheckout().payAgain(order.merchantReference);
@@ -301,5 +376,50 @@ describe('payAgain', () => {
     const steps = await Promise.all([checkout.payAgain(ref), checkout.payAgain(ref), checkout.buy('pinot', 1)]);
     expect(steps.map((s) => s.kind)).toEqual(['result', 'ignored', 'ignored']);
     expect(fake.tradePays).toHaveLength(2);
+  });
+});
+
+describe('buying what this device bought moments ago', () => {
+  async function bought(code: string): Promise<Extract<CheckoutStep, { kind: 'result' }>> {
+    fake.cashier = () => ({ resultCode: code });
+    return (await newCheckout().buy('pinot', 1)) as Extract<CheckoutStep, { kind: 'result' }>;
+  }
+
+  it('pays the open order again (asking the server first) instead of creating a second', async () => {
+    const first = await bought('6001');
+    fake.cashier = () => ({ resultCode: '9000' });
+    const step = await newCheckout().buy('pinot', 1);
+    expect(step).toMatchObject({ kind: 'result', ref: first.ref, code: '9000' });
+    expect(backend.createdOrders).toHaveLength(1);
+    expect(fake.tradePays).toEqual([fake.tradePays[0], fake.tradePays[0]]);
+    expect(backend.requestsTo('GET', `/api/orders/${first.ref}`)[0].query).toEqual({ refresh: 'true' });
+  });
+
+  it('shows the order when it turned out to be paid', async () => {
+    const first = await bought('9000');
+    backend.setStatus(first.ref, 'paid');
+    expect(await newCheckout().buy('pinot', 1)).toEqual({ kind: 'settled', ref: first.ref, url: `/pages/result/result?ref=${first.ref}` });
+    expect(backend.createdOrders).toHaveLength(1);
+    expect(fake.tradePays).toHaveLength(1);
+  });
+
+  it('sends the shopper to confirm an order that failed after 9000, never buying it again', async () => {
+    const first = await bought('9000');
+    backend.setStatus(first.ref, 'failed');
+    expect(await newCheckout().buy('pinot', 1)).toMatchObject({ kind: 'confirm', ref: first.ref });
+    expect(backend.createdOrders).toHaveLength(1);
+  });
+
+  it('another quantity, another product, or after 15 minutes is a new purchase', async () => {
+    await bought('6001');
+    await newCheckout().buy('pinot', 2);
+    await newCheckout().buy('ticket', 1);
+    expect(backend.createdOrders).toHaveLength(3);
+    jest.setSystemTime(Date.now() + OPEN_ORDER_WINDOW_MS - 1);
+    await newCheckout().buy('pinot', 1);
+    expect(backend.createdOrders).toHaveLength(3);
+    jest.setSystemTime(Date.now() + 2);
+    await newCheckout().buy('pinot', 1);
+    expect(backend.createdOrders).toHaveLength(4);
   });
 });

@@ -44,6 +44,17 @@ describe('status tag', () => {
     expect(tag.instance.data).toEqual({ label: zhCN.status_paid, color: 'success' });
   });
 
+  it('sets data only when the label or color changes', () => {
+    rt = createRuntime();
+    const tag = rt.mountComponent('components/status-tag/status-tag', { status: 'pending' });
+    const setData = jest.spyOn(tag.instance, 'setData');
+    tag.setProps({ status: 'pending' });
+    tag.setProps({});
+    expect(setData).not.toHaveBeenCalled();
+    tag.setProps({ status: 'paid' });
+    expect(setData).toHaveBeenCalledTimes(1);
+  });
+
   it('shows an unknown status as it is', () => {
     rt = createRuntime();
     expect(rt.mountComponent('components/status-tag/status-tag', { status: 'weird' }).instance.data.label).toBe('weird');

@@ -1,5 +1,5 @@
 import type { Order, OrderStatus } from '../../server/contract';
-import { confirmPayment, CONFIRM_DELAYS_MS } from '../../utils/confirm';
+import { confirmPayment, CONFIRM_CHECK_TIMEOUT_MS, CONFIRM_DELAYS_MS, CONFIRM_WINDOW_MS } from '../../utils/confirm';
 
 function order(status: OrderStatus): Order {
   return {
@@ -30,14 +30,25 @@ function server(answers: Array<OrderStatus | Error>) {
   return { calls, getOrder };
 }
 
+/** When the checks start against a server that answers at once: the schedule, within the window. */
+function checkStarts(): number[] {
+  const starts: number[] = [];
+  for (let at = 0, i = 0; at < CONFIRM_WINDOW_MS; i += 1) {
+    starts.push(at);
+    at += CONFIRM_DELAYS_MS[Math.min(i + 1, CONFIRM_DELAYS_MS.length - 1)];
+  }
+  return starts;
+}
+
 beforeEach(() => jest.useFakeTimers());
 afterEach(() => jest.useRealTimers());
 
 describe('confirmPayment', () => {
-  it('backs off over about a minute', () => {
-    const total = CONFIRM_DELAYS_MS.reduce((a, b) => a + b, 0);
-    expect(total).toBeGreaterThanOrEqual(50000);
-    expect(total).toBeLessThanOrEqual(70000);
+  it('backs off, within about a minute, each check short', () => {
+    expect(CONFIRM_WINDOW_MS).toBeGreaterThanOrEqual(50000);
+    expect(CONFIRM_WINDOW_MS).toBeLessThanOrEqual(70000);
+    expect(CONFIRM_CHECK_TIMEOUT_MS).toBeGreaterThanOrEqual(5000);
+    expect(CONFIRM_CHECK_TIMEOUT_MS).toBeLessThanOrEqual(8000);
     expect(CONFIRM_DELAYS_MS[0]).toBe(0);
     for (let i = 1; i < CONFIRM_DELAYS_MS.length; i += 1) {
       expect(CONFIRM_DELAYS_MS[i]).toBeGreaterThanOrEqual(CONFIRM_DELAYS_MS[i - 1]);
@@ -76,13 +87,43 @@ describe('confirmPayment', () => {
     await expect(handle.promise).resolves.toMatchObject({ kind: 'failed', order: { status } });
   });
 
-  it('gives up as unconfirmed after the last check, with the last order seen', async () => {
+  it('gives up as unconfirmed when the window closes, with the last order seen', async () => {
     const { calls, getOrder } = server(['pending']);
     const handle = confirmPayment('M1', { getOrder });
-    await jest.advanceTimersByTimeAsync(CONFIRM_DELAYS_MS.reduce((a, b) => a + b, 0));
+    await jest.advanceTimersByTimeAsync(CONFIRM_WINDOW_MS);
     await expect(handle.promise).resolves.toMatchObject({ kind: 'unconfirmed', order: { status: 'pending' } });
-    expect(calls).toHaveLength(CONFIRM_DELAYS_MS.length);
+    expect(calls).toHaveLength(checkStarts().length);
     expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('a server that never answers: each check gives up quickly, and confirming ends when the window closes', async () => {
+    const limits: number[] = [];
+    const getOrder = (_ref: string, timeoutMs: number) => {
+      limits.push(timeoutMs);
+      return new Promise<Order>(() => undefined);
+    };
+    let result: unknown = null;
+    const handle = confirmPayment('M1', { getOrder });
+    void handle.promise.then((r) => (result = r));
+    await jest.advanceTimersByTimeAsync(CONFIRM_WINDOW_MS - 1);
+    expect(result).toBeNull();
+    expect(limits.length).toBeGreaterThan(3);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(result).toEqual({ kind: 'unconfirmed', order: null });
+    expect(Math.max(...limits)).toBe(CONFIRM_CHECK_TIMEOUT_MS);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('does not wait for a check past its timeout: the next one starts on schedule and can land', async () => {
+    const answers: Array<(o: Order) => void> = [];
+    const getOrder = () => new Promise<Order>((resolve) => answers.push(resolve));
+    const handle = confirmPayment('M1', { getOrder, delays: [0, 1000], windowMs: 20000, checkTimeoutMs: 5000 });
+    await jest.advanceTimersByTimeAsync(5000 + 1000 - 1);
+    expect(answers).toHaveLength(1);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(answers).toHaveLength(2);
+    answers[1](order('paid'));
+    await expect(handle.promise).resolves.toMatchObject({ kind: 'paid' });
   });
 
   it('rides out failed checks', async () => {
@@ -92,7 +133,7 @@ describe('confirmPayment', () => {
   });
 
   it('is unconfirmed with no order when no check got through', async () => {
-    const handle = confirmPayment('M1', { ...server([new Error('offline')]), delays: [0, 10] });
+    const handle = confirmPayment('M1', { ...server([new Error('offline')]), delays: [0, 10], windowMs: 15 });
     await jest.advanceTimersByTimeAsync(10);
     await expect(handle.promise).resolves.toEqual({ kind: 'unconfirmed', order: null });
   });

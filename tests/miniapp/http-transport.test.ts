@@ -37,6 +37,36 @@ it('delivers a 4xx or 5xx answer like Alipay: an answer, with its status and bod
   await expect(request({ method: 'GET', path: '/api/x' })).rejects.toMatchObject({ kind: 'http', status: 502, code: 'latipay_error' });
 });
 
+describe('a 4xx or 5xx delivered as error 19, as Alipay also does', () => {
+  beforeEach(() => {
+    receiver.respondWith(() => ({ status: 409, body: '{"error":{"code":"idempotency_conflict","message":"still being processed"}}' }));
+  });
+
+  it('bare, without the answer: status and code unknown', async () => {
+    transport.errorDelivery = 'fail19';
+    await expect(request({ method: 'GET', path: '/api/x' })).rejects.toMatchObject({ kind: 'http', status: null, code: null });
+    expect(transport.exchanges[0].outcome).toEqual({ status: 409 });
+  });
+
+  it('with the body but no status', async () => {
+    transport.errorDelivery = 'fail19-without-status';
+    await expect(request({ method: 'GET', path: '/api/x' })).rejects.toMatchObject({ kind: 'http', status: null, code: 'idempotency_conflict' });
+  });
+
+  it('with status and body', async () => {
+    transport = new HttpTransport(API_BASE_URLS.develop, receiver.url, 'fail19-with-body');
+    fake.responder = transport.responder;
+    await expect(request({ method: 'GET', path: '/api/x' })).rejects.toMatchObject({ kind: 'http', status: 409, code: 'idempotency_conflict' });
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('a 2xx is still an answer', async () => {
+    transport.errorDelivery = 'fail19';
+    receiver.respondWith(() => ({ status: 200, body: '{"ok":true}' }));
+    await expect(request({ method: 'GET', path: '/api/x' })).resolves.toEqual({ ok: true });
+  });
+});
+
 it('no server at the target is error 12 (network)', async () => {
   transport.target = await unusedLocalUrl();
   await expect(request({ method: 'GET', path: '/api/x' })).rejects.toMatchObject({ kind: 'network' });

@@ -119,11 +119,12 @@ describe('describeError', () => {
     ['Latipay slow', new ApiError('http', 'x', 504, 'latipay_timeout'), en.errorPaymentService],
     ['other code', new ApiError('http', 'x', 500, 'internal_error'), 'Something went wrong (internal_error). Please try again later.'],
     ['no code', new ApiError('http', 'x', 502), 'Something went wrong (502). Please try again later.'],
-    ['no status', new ApiError('http', 'x'), 'Something went wrong (http). Please try again later.'],
+    ['neither code nor status (bare error 19)', new ApiError('http', 'x'), en.errorServerUnknown],
     ['bad gatewaydata', new PaymentError('invalid_gatewaydata', 'x'), en.errorInvalidPayment],
     ['other device', new CheckoutError('not_payable_here', 'x'), en.payElsewhere],
     ['creating', new CheckoutError('order_not_ready', 'x'), en.errorOrderNotReady],
     ['not payable', new CheckoutError('not_payable', 'x'), en.errorNotPayable],
+    ['a sandbox order in a release build', new CheckoutError('sandbox_in_release', 'x'), en.errorSandboxInRelease],
     ['anything else', new Error('secret detail'), en.errorUnexpected],
   ];
 
@@ -131,6 +132,7 @@ describe('describeError', () => {
     const { errorText, uninstall } = load('en');
     try {
       expect(errorText.describeError(error)).toBe(text);
+      expect(errorText.describeError(error)).not.toMatch(/\bhttp\b/i);
     } finally {
       uninstall();
     }

@@ -96,4 +96,9 @@ describe('tradePay', () => {
     fake.cashier = () => ({ fail: {} });
     await expect(tradePay('a=1')).rejects.toMatchObject({ kind: 'trade_pay_failed', errorCode: null });
   });
+
+  it.each([6001, '6002'])('a fail that carries a resultCode (%p) is that answer', async (resultCode) => {
+    fake.cashier = () => ({ fail: { error: 4, resultCode } });
+    await expect(tradePay('a=1')).resolves.toEqual({ resultCode: String(resultCode) });
+  });
 });

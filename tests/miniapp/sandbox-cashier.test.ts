@@ -1,10 +1,11 @@
 // The sandbox cashier (utils/sandbox-cashier.ts) and the choice between it and my.tradePay.
 import type { CreateOrderResponse, Order, SandboxCashierAction } from '../../server/contract';
 import { createApiClient } from '../../utils/api';
-import { Checkout } from '../../utils/checkout';
+import { Checkout, CheckoutError } from '../../utils/checkout';
 import { payByMode } from '../../utils/pay-by-mode';
 import { buildOrderStr, PaymentError } from '../../utils/payment';
 import { createPaymentStore } from '../../utils/payment-store';
+import { CASHIER_NOT_RUN } from '../../utils/result-code';
 import { paySandbox, SANDBOX_ACTIONS } from '../../utils/sandbox-cashier';
 import type { SettleSandboxOrder } from '../../utils/sandbox-cashier';
 import { en } from '../../utils/strings-en';
@@ -99,11 +100,21 @@ describe('payByMode', () => {
     expect(settled).toEqual([]);
   });
 
-  it('sandbox: the action sheet and the settle call, never my.tradePay', async () => {
+  it.each(['develop', 'trial'] as const)('sandbox (%s build): the action sheet and the settle call, never my.tradePay', async (envVersion) => {
+    fake.envVersion = envVersion;
     fake.actionSheet = () => 3;
     await expect(payByMode(settle)('x=1', created('sandbox'))).resolves.toEqual({ resultCode: '8000' });
     expect(settled).toEqual([['M1', 'processing']]);
     expect(fake.tradePays).toEqual([]);
+  });
+
+  it.each(['release', 'gray'] as const)('sandbox in a %s build: refused, neither the sheet nor my.tradePay', async (envVersion) => {
+    fake.envVersion = envVersion;
+    fake.actionSheet = () => 0;
+    await expect(payByMode(settle)('x=1', created('sandbox'))).rejects.toMatchObject({ kind: 'sandbox_in_release' });
+    expect(fake.callsTo('showActionSheet')).toEqual([]);
+    expect(fake.tradePays).toEqual([]);
+    expect(settled).toEqual([]);
   });
 });
 
@@ -167,6 +178,31 @@ describe('the checkout by the backend mode', () => {
     backend.mode = 'sandbox';
     fake.actionSheet = () => 0;
     backend.once('POST', /\/settle$/, { status: 409, body: { error: { code: 'order_not_pending', message: 'paid' } } });
-    await expect(checkout().buy('ticket', 1)).resolves.toMatchObject({ kind: 'result', code: 'fail' });
+    await expect(checkout().buy('ticket', 1)).resolves.toMatchObject({ kind: 'result', code: CASHIER_NOT_RUN });
+  });
+
+  it('a release build never pays a sandbox order: a clear error, no sheet, no my.tradePay, no settle call', async () => {
+    fake.envVersion = 'release';
+    backend.mode = 'sandbox';
+    fake.actionSheet = () => 0;
+    const step = await checkout().buy('ticket', 1);
+    expect(step).toMatchObject({ kind: 'error', error: { kind: 'sandbox_in_release' } });
+    expect((step as { error: unknown }).error).toBeInstanceOf(CheckoutError);
+    expect(fake.callsTo('showActionSheet')).toEqual([]);
+    expect(fake.tradePays).toEqual([]);
+    expect(settleRequests()).toEqual([]);
+  });
+
+  it('nor pays again, in a release build, a sandbox order stored by a develop build', async () => {
+    backend.mode = 'sandbox';
+    fake.actionSheet = () => -1;
+    const first = await checkout().buy('ticket', 1);
+    if (first.kind !== 'result') throw new Error('no result');
+    fake.envVersion = 'release';
+    fake.actionSheet = () => 0;
+    await expect(checkout().payAgain(first.ref)).resolves.toMatchObject({ kind: 'error', error: { kind: 'sandbox_in_release' } });
+    expect(fake.callsTo('showActionSheet')).toHaveLength(1);
+    expect(fake.tradePays).toEqual([]);
+    expect(settleRequests()).toEqual([]);
   });
 });

@@ -34,6 +34,8 @@ export const MOVES = {
   cancel: { resultCode: '6001' },
   forgotPassword: { resultCode: '99' },
   fail: { resultCode: '4000', settle: { status: 'failed', notification: 'deliver' }, deliveries: 1 },
+  /** The cashier says 9000, but Latipay tells the merchant the payment failed. */
+  paidButReportedFailed: { resultCode: '9000', settle: { status: 'failed', notification: 'deliver' }, deliveries: 1 },
   networkError: { resultCode: '6002' },
 } satisfies Record<string, CashierMove>;
 

@@ -12,6 +12,7 @@ import type { Order } from '../../../server/contract';
 import { SANDBOX_DEV_CREDENTIALS, startSandbox, type RunningSandbox, type SandboxOrderView } from '../../../server/sandbox';
 import { API_BASE_URLS } from '../../../config/env';
 import { createRuntime, HttpTransport, type MiniRuntime, type PageInstance } from '../../miniapp/harness';
+import type { Env } from '../../../server/app/config';
 import { startTestServer, type TestServer } from '../../support/server';
 import { waitFor } from '../../support/wait';
 import { readRows } from '../../server/helpers/db';
@@ -39,8 +40,12 @@ export interface RecordedResult {
 type PageData = Record<string, unknown>;
 
 export class Shop {
+  private readonly others: TestServer[] = [];
+
   private constructor(
     readonly server: TestServer,
+    /** The backend's Latipay settings (empty: the in-process sandbox). */
+    private readonly latipayEnv: Env,
     /** The sandbox's base URL: Latipay's API and the control API under /sandbox. */
     readonly latipayUrl: string,
     private readonly standalone: RunningSandbox | null,
@@ -53,16 +58,16 @@ export class Shop {
     const mode = options.mode ?? 'live';
     let standalone: RunningSandbox | null = null;
     let server: TestServer;
+    let latipayEnv: Env = {};
     if (mode === 'live') {
       standalone = await startSandbox({ retryMs: 50, maxAttempts: 5, notifyTimeoutMs: 2000 });
-      server = await startTestServer({
-        env: {
-          LATIPAY_BASE_URL: standalone.url,
-          LATIPAY_USER_ID: SANDBOX_DEV_CREDENTIALS.userId,
-          LATIPAY_WALLET_ID: SANDBOX_DEV_CREDENTIALS.walletId,
-          LATIPAY_API_KEY: SANDBOX_DEV_CREDENTIALS.apiKey,
-        },
-      });
+      latipayEnv = {
+        LATIPAY_BASE_URL: standalone.url,
+        LATIPAY_USER_ID: SANDBOX_DEV_CREDENTIALS.userId,
+        LATIPAY_WALLET_ID: SANDBOX_DEV_CREDENTIALS.walletId,
+        LATIPAY_API_KEY: SANDBOX_DEV_CREDENTIALS.apiKey,
+      };
+      server = await startTestServer({ env: latipayEnv });
     } else {
       server = await startTestServer();
     }
@@ -70,7 +75,18 @@ export class Shop {
     const transport = new HttpTransport(API_BASE_URLS.develop, server.url);
     const cashier = new FakeCashier(latipayUrl);
     const rt = createRuntime({ timers: 'real', envVersion: 'develop', responder: transport.responder, cashier: cashier.cashier });
-    return new Shop(server, latipayUrl, standalone, rt, transport, cashier);
+    return new Shop(server, latipayEnv, latipayUrl, standalone, rt, transport, cashier);
+  }
+
+  /**
+   * A second instance of the backend on the same database and Latipay, as behind a load
+   * balancer (mode 'live' only: each in-process sandbox would be another Latipay).
+   */
+  async startSecondInstance(): Promise<TestServer> {
+    if (!this.standalone) throw new Error('a second instance needs the standalone sandbox (mode live)');
+    const other = await startTestServer({ env: { ...this.latipayEnv, DATABASE_PATH: this.server.databasePath } });
+    this.others.push(other);
+    return other;
   }
 
   /** The page on top of the stack. */
@@ -155,7 +171,7 @@ export class Shop {
   }
 
   /** Makes the next calls to a Latipay endpoint misbehave (the sandbox's faults). */
-  async fault(fault: { endpoint: 'create' | 'query' | 'refund'; kind: string; times?: number }): Promise<void> {
+  async fault(fault: { endpoint: 'create' | 'query' | 'refund'; kind: string; times?: number; delayMs?: number }): Promise<void> {
     const response = await fetch(`${this.latipayUrl}/sandbox/faults`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -171,6 +187,7 @@ export class Shop {
       await this.transport.idle();
       this.rt.dispose();
     } finally {
+      for (const other of this.others.splice(0)) await other.close();
       await this.server.close();
       if (this.standalone) await this.standalone.close();
     }

@@ -24,8 +24,11 @@ export interface FakeRequest {
 }
 
 export type FakeReply =
-  /** An HTTP answer: `body` is sent as JSON, `raw` as text exactly. */
-  | { status: number; body?: unknown; raw?: string; headers?: Record<string, string> }
+  /**
+   * An HTTP answer: `body` is sent as JSON, `raw` as text exactly; `delivery` (for a 4xx/5xx)
+   * overrides the fake's httpErrorDelivery for this answer.
+   */
+  | { status: number; body?: unknown; raw?: string; headers?: Record<string, string>; delivery?: HttpErrorDelivery }
   /** No HTTP answer (error 12 unless another number is given, e.g. 11 domain not whitelisted). */
   | { networkError: true; error?: number }
   /** Alipay's own timeout (error 13) after the request's `timeout`. */
@@ -37,13 +40,14 @@ export type Responder = (request: FakeRequest) => FakeReply | Promise<FakeReply>
 
 /**
  * Where a 4xx/5xx goes: `success` with the status (Alipay's current docs), `fail19` as
- * `{ error: 19 }` without the answer, `fail19-with-body` as error 19 carrying status and data.
+ * `{ error: 19 }` without the answer, `fail19-with-body` as error 19 carrying status and data,
+ * `fail19-without-status` as error 19 carrying the data but no status.
  */
-export type HttpErrorDelivery = 'success' | 'fail19' | 'fail19-with-body';
+export type HttpErrorDelivery = 'success' | 'fail19' | 'fail19-with-body' | 'fail19-without-status';
 
 export type CashierReply =
   | { resultCode: string | number }
-  | { fail: { error?: number; errorMessage?: string } }
+  | { fail: { error?: number; errorMessage?: string; resultCode?: string | number } }
   | { hang: true };
 
 export type Cashier = (orderStr: string) => CashierReply | Promise<CashierReply>;
@@ -313,11 +317,11 @@ export class FakeMy {
       }
     }
     const response = { data, status: reply.status, statusCode: reply.status, headers: reply.headers ?? {}, header: reply.headers ?? {} };
-    if (reply.status >= 400 && this.httpErrorDelivery !== 'success') {
-      failWith(
-        options,
-        this.httpErrorDelivery === 'fail19' ? { ...HTTP_STATUS_ERROR } : { ...HTTP_STATUS_ERROR, status: reply.status, data },
-      );
+    const delivery = reply.delivery ?? this.httpErrorDelivery;
+    if (reply.status >= 400 && delivery !== 'success') {
+      if (delivery === 'fail19') failWith(options, { ...HTTP_STATUS_ERROR });
+      else if (delivery === 'fail19-without-status') failWith(options, { ...HTTP_STATUS_ERROR, data });
+      else failWith(options, { ...HTTP_STATUS_ERROR, status: reply.status, data });
       return;
     }
     succeed(options, response);

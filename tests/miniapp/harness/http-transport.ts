@@ -2,14 +2,14 @@
  * my.request over real HTTP: a Responder for the fake `my` that sends each request the mini
  * app makes to its configured base URL on to a real server (`target`, which a test may
  * change, e.g. from a closed port to the backend), and translates the outcome into
- * Alipay's semantics: any HTTP answer, 4xx/5xx included, is an answer (the fake `my`
- * delivers it to `success`); no connection is error 12; no answer within the request's
- * timeout is error 13.
+ * Alipay's semantics: any HTTP answer, 4xx/5xx included, is an answer (delivered to
+ * `success`, or as error 19 as `errorDelivery` says: Alipay does either); no connection is
+ * error 12; no answer within the request's timeout is error 13.
  *
  * A test can hold the next matching request before it is sent (`hold`), to look at the
  * page while it waits and to decide what the server knows by the time it arrives.
  */
-import type { FakeReply, FakeRequest, Responder } from './fake-my';
+import type { FakeReply, FakeRequest, HttpErrorDelivery, Responder } from './fake-my';
 
 export interface Exchange {
   method: string;
@@ -40,6 +40,8 @@ const DEFAULT_TIMEOUT_MS = 30000;
 export class HttpTransport {
   /** Where requests go now, e.g. http://127.0.0.1:41234. */
   target: string;
+  /** How the mini app receives a 4xx/5xx answer (a test may change it at any time). */
+  errorDelivery: HttpErrorDelivery;
   readonly exchanges: Exchange[] = [];
   private readonly holds: PendingHold[] = [];
   private readonly releases: Array<() => void> = [];
@@ -50,8 +52,10 @@ export class HttpTransport {
   constructor(
     readonly baseUrl: string,
     target: string,
+    errorDelivery: HttpErrorDelivery = 'success',
   ) {
     this.target = target;
+    this.errorDelivery = errorDelivery;
   }
 
   /** The next request for `method` whose path (with query) matches waits until released. */
@@ -126,7 +130,7 @@ export class HttpTransport {
         headers[key] = value;
       });
       record({ status: response.status });
-      return { status: response.status, raw, headers };
+      return { status: response.status, raw, headers, delivery: this.errorDelivery };
     } catch {
       const error = signal.aborted ? 13 : 12;
       record({ error });

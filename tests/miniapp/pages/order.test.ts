@@ -96,6 +96,19 @@ describe('order details', () => {
     expect(page.data).toMatchObject({ canPay: false, paying: false, order: { status: 'paid' } });
   });
 
+  it('keeps the payment data of a failed order (it may still turn paid), forgets it once paid', async () => {
+    const order = await cancelledHere();
+    backend.setStatus(order.merchantReference, 'failed');
+    rt.reLaunch(`/pages/order/order?ref=${order.merchantReference}`);
+    await rt.settle();
+    expect(rt.current().data).toMatchObject({ canPay: false, payElsewhere: false, order: { status: 'failed' } });
+    expect(rt.fake.stored('pendingPayments')).toHaveProperty(order.merchantReference);
+
+    backend.setStatus(order.merchantReference, 'paid');
+    await rt.tap('onRefresh');
+    expect(rt.fake.stored('pendingPayments')).toEqual({});
+  });
+
   it('explains that an order started elsewhere cannot be paid here', async () => {
     const order = backend.addOrder('b');
     const page = await open(order.merchantReference);

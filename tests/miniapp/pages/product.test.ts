@@ -116,6 +116,40 @@ describe('product page', () => {
     expect(page.data.payError).toBe(en.errorPaymentService);
   });
 
+  it('back from the result page while it confirms, Pay pays the same order again: no second order', async () => {
+    const page = await open();
+    await rt.tap('onPay');
+    await rt.settle();
+    const [order] = backend.createdOrders;
+    expect(rt.current().data.state).toBe('confirming');
+    rt.navigateBack(1);
+    expect(rt.current()).toBe(page);
+
+    await rt.tap('onPay');
+    await rt.settle();
+    expect(backend.createdOrders).toHaveLength(1);
+    expect(rt.fake.tradePays).toEqual([rt.fake.tradePays[0], rt.fake.tradePays[0]]);
+    expect(rt.current().query).toEqual({ ref: order.merchantReference, code: '9000' });
+  });
+
+  it('back from a result page that could not confirm a failed order, Pay shows that order again', async () => {
+    backend.onRefresh = () => 'failed';
+    const page = await open();
+    await rt.tap('onPay');
+    await rt.settle();
+    const [order] = backend.createdOrders;
+    expect(rt.current().data.state).toBe('unconfirmed');
+    rt.navigateBack(1);
+
+    await rt.tap('onPay');
+    await rt.settle();
+    expect(backend.createdOrders).toHaveLength(1);
+    expect(rt.fake.tradePays).toHaveLength(1);
+    expect(rt.current()).not.toBe(page);
+    expect(rt.current().query).toEqual({ ref: order.merchantReference });
+    expect(rt.current().data.state).toBe('unconfirmed');
+  });
+
   it('leaving the page while the order is created never opens the cashier', async () => {
     let release: (() => void) | undefined;
     backend.once('POST', '/api/orders', (request) => new Promise((resolve) => (release = () => resolve(backend.handle(request)))));

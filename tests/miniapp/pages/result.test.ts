@@ -1,12 +1,12 @@
-import { createRuntime, FakeBackend } from '../harness';
+import * as fs from 'fs';
+import * as path from 'path';
+import { createRuntime, FakeBackend, PROJECT_ROOT } from '../harness';
 import type { MiniRuntime, PageInstance } from '../harness';
 import type { Order } from '../../../server/contract';
-import { CONFIRM_DELAYS_MS } from '../../../utils/confirm';
-import { mapResultCode } from '../../../utils/result-code';
+import { CONFIRM_DELAYS_MS, CONFIRM_WINDOW_MS } from '../../../utils/confirm';
+import { CASHIER_NOT_RUN, mapResultCode } from '../../../utils/result-code';
 import { en } from '../../../utils/strings-en';
 import { zhCN } from '../../../utils/strings-zh';
-
-const CONFIRM_WINDOW_MS = CONFIRM_DELAYS_MS.reduce((a, b) => a + b, 0);
 
 let rt: MiniRuntime;
 let backend: FakeBackend;
@@ -93,11 +93,21 @@ describe.each([8000, '8000', 6004, '6004'])('unknown result (%p)', (code) => {
     expect(rt.current().data.state).toBe('paid');
   });
 
-  it('lands on failure when the server says failed, and offers to pay again', async () => {
+  it('the server saying failed is not final: "not confirmed, see My orders", never pay again', async () => {
     start();
     backend.onRefresh = () => 'failed';
     await buy(code);
-    expect(rt.current().data).toMatchObject({ state: 'failure', message: en.serverFailedMessage, canPayAgain: true });
+    const page = rt.current();
+    expect(page.data).toMatchObject({ state: 'unconfirmed', title: en.notConfirmedTitle, message: en.notConfirmedMessage, canPayAgain: false });
+    expect(String(page.data.message)).not.toMatch(/nothing was charged/i);
+
+    // A late payment: Latipay reports it, and checking again shows it paid.
+    backend.onRefresh = () => 'paid';
+    rt.tap('onCheckAgain');
+    await rt.settle();
+    expect(page.data.state).toBe('paid');
+    expect(backend.createdOrders).toHaveLength(1);
+    expect(rt.fake.tradePays).toHaveLength(1);
   });
 });
 
@@ -106,16 +116,39 @@ describe('still unknown after about a minute', () => {
     start();
     const order = await buy(8000);
     const page = rt.current();
-    await jest.advanceTimersByTimeAsync(CONFIRM_WINDOW_MS - 1);
-    expect(page.data.state).toBe('confirming');
-    await jest.advanceTimersByTimeAsync(1);
+    await jest.advanceTimersByTimeAsync(CONFIRM_WINDOW_MS);
     expect(page.data).toMatchObject({ state: 'unconfirmed', title: en.unconfirmedTitle, message: en.unconfirmedMessage });
-    expect(refreshes(order.merchantReference)).toBe(CONFIRM_DELAYS_MS.length);
+    expect(refreshes(order.merchantReference)).toBeGreaterThan(5);
     expect(jest.getTimerCount()).toBe(0);
 
     rt.tap('onMyOrders');
     await rt.settle();
     expect(rt.current().route).toBe('pages/orders/orders');
+  });
+
+  it('with a backend that never answers, confirming still ends when the window closes', async () => {
+    start();
+    rt.fake.responder = () => ({ hang: true });
+    const page = await openResult('ref=M000001&code=9000');
+    expect(page.data.state).toBe('confirming');
+    await jest.advanceTimersByTimeAsync(CONFIRM_WINDOW_MS - 1);
+    expect(page.data.state).toBe('confirming');
+    await jest.advanceTimersByTimeAsync(1);
+    expect(page.data).toMatchObject({ state: 'unconfirmed', title: en.unconfirmedTitle });
+  });
+
+  it('My orders can be opened while confirming', async () => {
+    const template = fs.readFileSync(path.join(PROJECT_ROOT, 'pages/result/result.axml'), 'utf8');
+    const confirmingBlock = /<block a:(?:el)?if="\{\{state === 'confirming'\}\}">([\s\S]*?)<\/block>/.exec(template);
+    expect(confirmingBlock?.[1]).toContain('onTap="onMyOrders"');
+    start();
+    await buy(8000);
+    const page = rt.current();
+    expect(page.data.state).toBe('confirming');
+    rt.tap('onMyOrders');
+    await rt.settle();
+    expect(rt.current().route).toBe('pages/orders/orders');
+    expect(rt.isUnloaded(page)).toBe(false);
   });
 
   it('keeps polling through failed checks', async () => {
@@ -153,7 +186,7 @@ describe.each([
   [4, 'failed'],
   ['4', 'failed'],
   [1234, 'failed'],
-  ['fail', 'failed'],
+  [CASHIER_NOT_RUN, 'not_run'],
 ] as Array<[string | number, string]>)('failure (%p, %s)', (code, outcome) => {
   it("explains it in the shopper's words and offers to pay again or go back", async () => {
     expect(mapResultCode(code).outcome).toBe(outcome);
@@ -177,6 +210,22 @@ describe.each([
 });
 
 describe('failure page', () => {
+  it('a cashier that could not run (my.tradePay fail, error 4) says so, never "(code fail)" or the resultCode mapping', async () => {
+    start();
+    rt.launch('/pages/product/product?id=pinot');
+    await rt.settle();
+    rt.fake.cashier = () => ({ fail: { error: 4, errorMessage: 'no permission' } });
+    await rt.tap('onPay');
+    await rt.settle();
+    expect(rt.current().data).toMatchObject({
+      state: 'failure',
+      message: "Alipay's cashier could not be opened. Please try again.",
+      canPayAgain: true,
+    });
+    expect(rt.current().query).toMatchObject({ code: CASHIER_NOT_RUN });
+  });
+
+
   it('turns to paid when the quiet server check finds the payment after all', async () => {
     start();
     backend.onRefresh = () => 'paid';

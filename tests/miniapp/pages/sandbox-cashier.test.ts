@@ -1,14 +1,15 @@
 // The pages with the sandbox cashier (backend mode `sandbox`) and without it (mode `live`).
 import { createRuntime, FakeBackend } from '../harness';
 import type { MiniRuntime } from '../harness';
+import { en } from '../../../utils/strings-en';
 
 let rt: MiniRuntime;
 let backend: FakeBackend;
 afterEach(() => rt.dispose());
 
-function start(mode: 'sandbox' | 'live', language = 'en'): void {
+function start(mode: 'sandbox' | 'live', language = 'en', envVersion: 'develop' | 'release' = 'develop'): void {
   backend = new FakeBackend({ mode });
-  rt = createRuntime({ responder: backend.responder, language });
+  rt = createRuntime({ responder: backend.responder, language, envVersion });
 }
 
 async function payForTicket(): Promise<void> {
@@ -72,5 +73,17 @@ it('live: the cashier is my.tradePay, the sheet and the settle route are never u
   expect(rt.current().data.state).toBe('paid');
   expect(rt.fake.tradePays).toHaveLength(2);
   expect(rt.fake.callsTo('showActionSheet')).toEqual([]);
+  expect(settleCalls()).toEqual([]);
+});
+
+it('a release build against a sandbox backend: the shopper is told it cannot take payments; no sheet, no cashier', async () => {
+  start('sandbox', 'en', 'release');
+  rt.fake.actionSheet = (items) => items.indexOf('Pay');
+  await payForTicket();
+  expect(rt.current().route).toBe('pages/product/product');
+  expect(rt.current().data).toMatchObject({ paying: false, payError: en.errorSandboxInRelease });
+  expect(rt.fake.callsTo('showToast')).toEqual([{ content: en.errorSandboxInRelease, type: 'fail' }]);
+  expect(rt.fake.callsTo('showActionSheet')).toEqual([]);
+  expect(rt.fake.tradePays).toEqual([]);
   expect(settleCalls()).toEqual([]);
 });
