@@ -94,11 +94,18 @@ export class Checkout {
     return this.busy;
   }
 
-  /** Buy `quantity` of a product: a new order, then the cashier. */
+  /**
+   * Buy `quantity` of a product: a new order, then the cashier. An order for the same product
+   * and quantity from the last minutes goes the way of "Pay again" instead (Back then Pay must
+   * not make a second payable order), unless the server no longer knows it.
+   */
   buy(productId: string, quantity: number): Promise<CheckoutStep> {
-    return this.exclusive(() => {
+    return this.exclusive(async () => {
       const open = this.payments.findRecent(productId, quantity, OPEN_ORDER_WINDOW_MS);
-      return open ? this.repay(open) : this.createAndPay(productId, quantity);
+      const order = open ? await this.findOrder(open) : null;
+      if (open && order) return this.repay(open, order);
+      if (open) this.payments.forget(open);
+      return this.createAndPay(productId, quantity);
     });
   }
 
@@ -153,8 +160,18 @@ export class Checkout {
     return this.payOrder(created);
   }
 
-  private async repay(ref: string): Promise<CheckoutStep> {
-    const order = await this.api.getOrder(ref, { refresh: true });
+  /** The order as the server has it now; null when the server does not know it (404). */
+  private async findOrder(ref: string): Promise<Order | null> {
+    try {
+      return await this.api.getOrder(ref, { refresh: true });
+    } catch (error) {
+      if (isApiError(error) && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  private async repay(ref: string, known?: Order): Promise<CheckoutStep> {
+    const order = known ?? (await this.api.getOrder(ref, { refresh: true }));
     if (isPaid(order)) {
       this.payments.forget(ref);
       return settled(ref);

@@ -1,5 +1,6 @@
 import type { CreateOrderResponse, GatewayData, PaymentMode } from '../server/contract';
 import { isGatewayData, isPaymentMode } from './api-guards';
+import { cashierSaidNotPaid } from './result-code';
 import { readStorage, writeStorage } from './storage';
 
 /**
@@ -71,6 +72,10 @@ export function createPaymentStore(now: () => number = Date.now): PaymentStore {
     recordCode(merchantReference, code) {
       const all = readAll();
       if (!(merchantReference in all)) return;
+      // Sticky: once a cashier answer said money may have moved (9000, 8000, 6004, …), a later
+      // "not paid" from paying the same order again must not erase it.
+      const previous = all[merchantReference].lastCode;
+      if (previous !== null && !cashierSaidNotPaid(previous)) return;
       all[merchantReference].lastCode = code;
       writeStorage(STORAGE_KEY, all);
     },

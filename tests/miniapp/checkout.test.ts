@@ -410,6 +410,27 @@ describe('buying what this device bought moments ago', () => {
     expect(backend.createdOrders).toHaveLength(1);
   });
 
+  it('keeps a 9000 even after paying the same order again was cancelled: a failed order is confirmed, not bought again', async () => {
+    const first = await bought('9000');
+    fake.cashier = () => ({ resultCode: '6001' });
+    expect(await newCheckout().payAgain(first.ref)).toMatchObject({ kind: 'result', ref: first.ref, code: '6001' });
+    backend.setStatus(first.ref, 'failed');
+    expect(await newCheckout().payAgain(first.ref)).toMatchObject({ kind: 'confirm', ref: first.ref });
+    expect(await newCheckout().buy('pinot', 1)).toMatchObject({ kind: 'confirm', ref: first.ref });
+    expect(backend.createdOrders).toHaveLength(1);
+  });
+
+  it('buys anew when the server no longer knows the open order', async () => {
+    const first = await bought('6001');
+    backend.orders.delete(first.ref);
+    fake.cashier = () => ({ resultCode: '9000' });
+    const step = await newCheckout().buy('pinot', 1);
+    expect(step).toMatchObject({ kind: 'result', code: '9000' });
+    const ref = (step as Extract<CheckoutStep, { kind: 'result' }>).ref;
+    expect(ref).not.toBe(first.ref);
+    expect(backend.createdOrders.map((order) => order.merchantReference)).toEqual([ref]);
+  });
+
   it('another quantity, another product, or after 15 minutes is a new purchase', async () => {
     await bought('6001');
     await newCheckout().buy('pinot', 2);
