@@ -53,7 +53,10 @@ export class HttpTransport {
           clearTimeout(timer);
           resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
         });
-        response.on('error', reject);
+        response.on('error', (err) => {
+          clearTimeout(timer);
+          reject(err);
+        });
       });
       const timer = setTimeout(() => request.destroy(new HttpTimeoutError(call.timeoutMs)), call.timeoutMs);
       request.on('error', (err) => {
