@@ -23,8 +23,10 @@ export function buildApp(ctx: AppContext, logStream?: LogDestination): FastifyIn
     frameworkErrors: answerFrameworkError,
     logController: new OneLinePerRequest(),
   });
-  app.addHook('onSend', async (request, reply) => {
+  // A callback hook: an async one costs a promise per request.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
   // The API speaks JSON (and form for notifications): other bodies get 415, not a string.
   app.removeContentTypeParser('text/plain');

@@ -28,9 +28,10 @@ function fromFastify(error: FastifyError): ApiError | null {
  * Fastify's `frameworkErrors` option: errors its router raises before any route or hook,
  * e.g. a URL it cannot decode (`/api/orders/%ZZ`), answered in our format too.
  */
-export function answerFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const apiError = fromFastify(error) ?? new ApiError(500, 'internal_error', 'something went wrong on our side');
-  void reply.code(apiError.statusCode).send(apiError.toResponse());
+  // No onRequest hook ran, so the request id header is set here.
+  void reply.code(apiError.statusCode).header('x-request-id', request.id).send(apiError.toResponse());
 }
 
 /** Every error becomes an ErrorResponse; unexpected ones are logged and answered without details. */

@@ -31,6 +31,16 @@ function latipayMessage(body: Json): string {
   return text.slice(0, MAX_MESSAGE);
 }
 
+/**
+ * A successful call goes on the request's own log line (a request makes one Latipay call at
+ * most): Fastify's request logger is a pino child, whose bindings end up on that line.
+ */
+function onRequestLine(log: FastifyBaseLogger, latipay: Json): void {
+  const child = log as FastifyBaseLogger & { setBindings?: (bindings: Json) => void };
+  if (child.setBindings) child.setBindings({ latipay });
+  else log.info({ latipay }, 'Latipay answered');
+}
+
 /** Latipay's merchant API: create, query and refund, signed, each with a timeout. */
 export class LatipayClient {
   private readonly transport = new HttpTransport();
@@ -142,8 +152,9 @@ export class LatipayClient {
     }
     const code = isRecord(body) ? body.code : undefined;
     // A refusal is logged by its code only: its message can describe the signed request.
-    const level = status === 200 && code === 0 ? 'info' : 'warn';
-    log[level]({ latipay: { operation, ms: Date.now() - started, httpStatus: status, code } }, 'Latipay answered');
+    const latipay = { operation, ms: Date.now() - started, httpStatus: status, code };
+    if (status === 200 && code === 0) onRequestLine(log, latipay);
+    else log.warn({ latipay }, 'Latipay answered');
     if (status === 502 || status === 503 || status === 504) {
       throw new LatipayCallError('unreachable', `HTTP ${status}`, true);
     }

@@ -44,7 +44,7 @@ function anomalyOf(order: OrderRow, report: PaymentReport): AnomalyKind | null {
  */
 export function applyPayment(stores: Stores, report: PaymentReport): Settlement | undefined {
   return stores.transaction((): Settlement | undefined => {
-    const order = stores.orders.get(report.merchantReference);
+    let order = stores.orders.get(report.merchantReference);
     if (!order) return undefined;
     const now = nowIso();
     let outcome: NotificationOutcome = 'no_change';
@@ -72,7 +72,10 @@ export function applyPayment(stores: Stores, report: PaymentReport): Settlement 
           paidAt: to === 'paid' ? now : null,
           now,
         });
-        if (changed) outcome = 'applied';
+        if (changed) {
+          order = changed;
+          outcome = 'applied';
+        }
       }
     }
     // Every notification is kept; a query answer only when it changed something or is an
@@ -87,7 +90,7 @@ export function applyPayment(stores: Stores, report: PaymentReport): Settlement 
       outcome,
       receivedAt: now,
     });
-    return { order: stores.orders.get(order.merchant_reference)!, outcome };
+    return { order, outcome };
   });
 }
 

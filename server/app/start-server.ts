@@ -15,6 +15,7 @@ import { listenError } from './listen-error';
 import type { LogDestination } from './logger';
 import { recoverInterrupted } from './recover-interrupted';
 import { createStores } from './store';
+import { WalCheckpointer } from './wal-checkpointer';
 
 export const SANDBOX_PREFIX = '/latipay-sandbox';
 
@@ -82,8 +83,12 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   const app = buildApp(ctx, options.logStream);
   const requests = trackRequests(app.server);
   app.log.info({ mode }, modeLine(config));
+  const checkpointer = new WalCheckpointer(db, (err) =>
+    app.log.error({ err }, 'the WAL checkpoint worker failed: the server checkpoints on its own connection'),
+  );
   app.addHook('onClose', async () => {
     ctx.latipay.close();
+    await checkpointer.stop();
     db.close();
   });
 

@@ -50,6 +50,9 @@ describe('logs', () => {
     const requestLines = entries.filter((e) => e.msg === 'incoming request' || e.msg === 'request completed');
     expect(requestLines.length).toBeGreaterThan(10);
     for (const line of requestLines) expect(line.reqId).toEqual(expect.any(String));
-    expect(entries.some((e) => e.msg === 'Latipay answered' && typeof e.reqId === 'string')).toBe(true);
+    // A successful Latipay call is on its request's line, not a line of its own.
+    const created = entries.find((e) => e.msg === 'request completed' && (e.req as { url: string }).url === '/api/orders' && (e.res as { statusCode: number }).statusCode === 201);
+    expect(created?.latipay).toEqual({ operation: 'create', ms: expect.any(Number), httpStatus: 200, code: 0 });
+    expect(entries.filter((e) => e.msg === 'Latipay answered').every((e) => (e.latipay as { code: unknown }).code !== 0)).toBe(true);
   });
 });

@@ -50,7 +50,7 @@ describe('POST /api/orders', () => {
       refundedAmount: '0.00',
       refunds: [],
     });
-    expect(order.merchantReference).toMatch(/^M[0-9a-f]{30}$/);
+    expect(order.merchantReference).toMatch(/^M[0-9a-f]{42}$/);
     expect(new Date(order.createdAt).toISOString()).toBe(order.createdAt);
     expect(Object.keys(gatewaydata)).toEqual(GATEWAY_KEYS);
     expect(gatewaydata).toMatchObject({ out_trade_no: order.latipayOrderId, total_fee: '79.80', currency: 'NZD', subject: 'Pinot Noir, Otago' });
@@ -112,12 +112,14 @@ describe('POST /api/orders', () => {
     const res = await http(`${server.url}/api/orders/%ZZ`);
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: { code: 'invalid_request', message: expect.any(String) } });
+    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('answers unknown routes with a JSON 404', async () => {
     const res = await http(`${server.url}/api/nothing?x=1`);
     expect(res.status).toBe(404);
     expect(res.body).toEqual({ error: { code: 'not_found', message: 'no route GET /api/nothing' } });
+    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
 

@@ -3,10 +3,11 @@ import type { CreateOrderResponse, GatewayData } from '../../contract';
 import type { AppContext } from '../context';
 import { nowIso } from '../db';
 import { ApiError, recordedError } from '../errors';
-import { requestHash, stillInProgress } from '../idempotency';
+import { stillInProgress } from '../idempotency';
 import { newMerchantReference } from '../ids';
 import { LatipayCallError, latipayApiError } from '../latipay-error';
 import { viewOrder } from '../order-view';
+import type { NewOrder } from '../store/orders';
 import { callOnce } from './idempotent-call';
 
 export interface CreateOrderInput {
@@ -39,18 +40,18 @@ function response(ctx: AppContext, merchantReference: string): CreateOrderRespon
 }
 
 /** Asks Latipay for the order (outside any transaction) and records the answer. */
-async function callLatipay(ctx: AppContext, merchantReference: string, ip: string, log: FastifyBaseLogger): Promise<void> {
-  const order = ctx.stores.orders.get(merchantReference)!;
+async function callLatipay(ctx: AppContext, order: Omit<NewOrder, 'createdAt'>, ip: string, log: FastifyBaseLogger): Promise<void> {
+  const { merchantReference } = order;
   log.debug({ merchantReference }, 'order recorded, asking Latipay');
   try {
     const created = await ctx.latipay.createOrder(
       {
-        amountCents: order.amount_cents,
+        amountCents: order.amountCents,
         currency: order.currency,
         callbackUrl: ctx.callbackUrl(),
         merchantReference,
         ip,
-        productName: order.product_name,
+        productName: order.productName,
       },
       log,
     );
@@ -82,30 +83,28 @@ export async function createOrder(
 ): Promise<CreateOrderResponse> {
   const product = ctx.config.catalog.get(input.productId);
   if (!product) throw new ApiError(400, 'unknown_product', `there is no product "${input.productId}"`);
-  const merchantReference = newMerchantReference();
+  const order = {
+    merchantReference: newMerchantReference(),
+    buyerId: input.buyerId,
+    productId: product.id,
+    productName: product.name,
+    quantity: input.quantity,
+    amountCents: product.priceCents * input.quantity,
+    currency: ctx.config.currency,
+  };
   return callOnce(
     ctx,
     {
       scope: buyerScope(input.buyerId),
       endpoint: 'create_order',
       key: input.idempotencyKey,
-      hash: requestHash([input.productId, input.quantity]),
-      merchantReference,
+      meaning: [input.productId, input.quantity],
+      merchantReference: order.merchantReference,
       refundId: null,
     },
     {
-      record: (now) =>
-        ctx.stores.orders.insert({
-          merchantReference,
-          buyerId: input.buyerId,
-          productId: product.id,
-          productName: product.name,
-          quantity: input.quantity,
-          amountCents: product.priceCents * input.quantity,
-          currency: ctx.config.currency,
-          createdAt: now,
-        }),
-      call: () => callLatipay(ctx, merchantReference, input.ip, log),
+      record: (now) => ctx.stores.orders.insert({ ...order, createdAt: now }),
+      call: () => callLatipay(ctx, order, input.ip, log),
       answer: (id) => response(ctx, id),
     },
   );

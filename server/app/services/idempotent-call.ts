@@ -1,14 +1,14 @@
 import type { AppContext } from '../context';
 import { nowIso } from '../db';
-import { idempotencyConflict } from '../idempotency';
+import { idempotencyConflict, requestHash } from '../idempotency';
 
 /** A request that makes one Latipay call, keyed by an optional Idempotency-Key. */
 export interface IdempotentRequest {
   scope: string;
   endpoint: string;
   key: string | null;
-  /** Hash of the request's meaning (requestHash). */
-  hash: string;
+  /** The request's validated values: hashed (requestHash) to tell a repeat from a different request. */
+  meaning: readonly unknown[];
   /** Stored with the key: the order the request is about, and the refund it makes, if any. */
   merchantReference: string;
   refundId: string | null;
@@ -41,7 +41,7 @@ export async function callOnce<T>(ctx: AppContext, request: IdempotentRequest, s
         scope: request.scope,
         endpoint: request.endpoint,
         key: request.key,
-        request_hash: request.hash,
+        request_hash: requestHash(request.meaning),
         merchant_reference: request.merchantReference,
         refund_id: request.refundId,
         created_at: now,

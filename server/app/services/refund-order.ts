@@ -4,7 +4,7 @@ import { formatCents } from '../../latipay/amount';
 import type { AppContext } from '../context';
 import { nowIso } from '../db';
 import { ApiError, notFound, recordedError } from '../errors';
-import { requestHash, stillInProgress } from '../idempotency';
+import { stillInProgress } from '../idempotency';
 import { newRefundId } from '../ids';
 import { LatipayCallError, latipayApiError } from '../latipay-error';
 import { toRefund, viewOrder } from '../order-view';
@@ -123,7 +123,7 @@ export async function refundOrder(ctx: AppContext, input: RefundInput, log: Fast
       scope: 'admin',
       endpoint: 'refund',
       key: input.idempotencyKey,
-      hash: requestHash([input.merchantReference, input.amountCents, input.reason]),
+      meaning: [input.merchantReference, input.amountCents, input.reason],
       merchantReference: input.merchantReference,
       refundId,
     },

@@ -39,6 +39,14 @@ export interface CreateFailure {
   message: string;
 }
 
+export interface StatusChange {
+  merchantReference: string;
+  from: OrderStatus;
+  to: OrderStatus;
+  paidAt: string | null;
+  now: string;
+}
+
 export type OrderStore = ReturnType<typeof createOrderStore>;
 
 export function createOrderStore(db: Db) {
@@ -69,10 +77,11 @@ export function createOrderStore(db: Db) {
         create_error_message = 'creating the order was interrupted by a server restart; start a new order',
         updated_at = ?
     WHERE status = 'creating'`);
-  const statusChange = db.prepare(`
+  const statusChange = db.prepare<[StatusChange], OrderRow>(`
     UPDATE orders
     SET status = @to, paid_at = COALESCE(@paidAt, paid_at), updated_at = @now
-    WHERE merchant_reference = @merchantReference AND status = @from`);
+    WHERE merchant_reference = @merchantReference AND status = @from
+    RETURNING *`);
   const missingLatipayOrderId = db.prepare(`
     UPDATE orders SET latipay_order_id = ?, updated_at = ?
     WHERE merchant_reference = ? AND latipay_order_id IS NULL`);
@@ -95,15 +104,8 @@ export function createOrderStore(db: Db) {
     },
     /** Orders left `creating` by a crash: their buyer never got gatewaydata, so never payable. */
     failInterrupted: (now: string): number => interrupted.run(now).changes,
-    changeStatus(change: {
-      merchantReference: string;
-      from: OrderStatus;
-      to: OrderStatus;
-      paidAt: string | null;
-      now: string;
-    }): boolean {
-      return statusChange.run(change).changes === 1;
-    },
+    /** The order as changed, or undefined when it was no longer in `from`. */
+    changeStatus: (change: StatusChange): OrderRow | undefined => statusChange.get(change),
     /**
      * Sets Latipay's order id when the create answer never came. Only from our own query to
      * Latipay: a notification's order_id is not covered by its signature.

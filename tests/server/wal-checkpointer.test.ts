@@ -1,0 +1,64 @@
+import { mkdtempSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase, type Db } from '../../server/app/db';
+import { WalCheckpointer } from '../../server/app/wal-checkpointer';
+
+const autocheckpoint = (db: Db) => db.pragma('wal_autocheckpoint', { simple: true });
+
+async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('WalCheckpointer', () => {
+  let dir: string;
+  let file: string;
+  let db: Db;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'checkpointer-'));
+    file = join(dir, 'shop.sqlite');
+    db = openDatabase(file);
+    db.exec('CREATE TABLE items (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)');
+  });
+
+  afterEach(() => {
+    if (db.open) db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const write = (rows: number) => {
+    const insert = db.prepare('INSERT INTO items (payload) VALUES (?)');
+    for (let i = 0; i < rows; i++) insert.run('x'.repeat(500));
+  };
+
+  it('copies the WAL into the database file from its worker, never from the server connection', async () => {
+    const failures: unknown[] = [];
+    const checkpointer = new WalCheckpointer(db, (err) => failures.push(err), 20);
+    expect(autocheckpoint(db)).toBe(0);
+    const before = statSync(file).size;
+
+    write(3000); // ~1.5 MB in 3,000 commits
+    // The server connection does not checkpoint any more: only the worker can grow the file.
+    await until(() => statSync(file).size > before + 1_000_000);
+    expect(failures).toEqual([]);
+
+    await checkpointer.stop();
+    expect(autocheckpoint(db)).toBe(1000);
+    expect(db.prepare('SELECT count(*) FROM items').pluck().get()).toBe(3000);
+  });
+
+  it('hands checkpoints back to the server connection when its worker fails', async () => {
+    unlinkSync(file); // the worker's own connection cannot open the file
+    const failures: unknown[] = [];
+    const checkpointer = new WalCheckpointer(db, (err) => failures.push(err), 20);
+    await until(() => failures.length > 0);
+    expect(failures[0]).toMatchObject({ code: 'SQLITE_CANTOPEN' });
+    expect(autocheckpoint(db)).toBe(1000);
+    await checkpointer.stop();
+  });
+});
