@@ -4,6 +4,7 @@ import { signSorted } from '../latipay/signature';
 import type { CreateOrderRequest, QueryResponse, RefundRequest } from '../latipay/types';
 import { HttpTimeoutError, HttpTransport } from './http-transport';
 import { LatipayCallError } from './latipay-error';
+import { addToRequestLine } from './logger';
 import { isRecord } from './validation';
 
 export interface LatipayClientOptions {
@@ -29,16 +30,6 @@ const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOST
 function latipayMessage(body: Json): string {
   const text = typeof body.message === 'string' && body.message !== '' ? body.message : 'no message';
   return text.slice(0, MAX_MESSAGE);
-}
-
-/**
- * A successful call goes on the request's own log line (a request makes one Latipay call at
- * most): Fastify's request logger is a pino child, whose bindings end up on that line.
- */
-function onRequestLine(log: FastifyBaseLogger, latipay: Json): void {
-  const child = log as FastifyBaseLogger & { setBindings?: (bindings: Json) => void };
-  if (child.setBindings) child.setBindings({ latipay });
-  else log.info({ latipay }, 'Latipay answered');
 }
 
 /** Latipay's merchant API: create, query and refund, signed, each with a timeout. */
@@ -153,7 +144,8 @@ export class LatipayClient {
     const code = isRecord(body) ? body.code : undefined;
     // A refusal is logged by its code only: its message can describe the signed request.
     const latipay = { operation, ms: Date.now() - started, httpStatus: status, code };
-    if (status === 200 && code === 0) onRequestLine(log, latipay);
+    // A request makes one Latipay call at most: a successful one goes on the request's line.
+    if (status === 200 && code === 0) addToRequestLine(log, { latipay }, 'Latipay answered');
     else log.warn({ latipay }, 'Latipay answered');
     if (status === 502 || status === 503 || status === 504) {
       throw new LatipayCallError('unreachable', `HTTP ${status}`, true);

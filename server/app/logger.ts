@@ -1,4 +1,4 @@
-import { LogController, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 
 export interface LogDestination {
   write(line: string): void;
@@ -33,4 +33,15 @@ export class OneLinePerRequest extends LogController {
     if (error) reply.log.error({ ...fields, err: error }, 'request errored');
     else reply.log.info(fields, 'request completed');
   }
+}
+
+/**
+ * Adds fields to the request's own log line instead of writing a line of their own. Fastify's
+ * request logger is a pino child: its bindings end up on the line written when the request is
+ * answered. Each key must be added once per request.
+ */
+export function addToRequestLine(log: FastifyBaseLogger, fields: Record<string, unknown>, message: string): void {
+  const child = log as FastifyBaseLogger & { setBindings?: (bindings: Record<string, unknown>) => void };
+  if (child.setBindings) child.setBindings(fields);
+  else log.info(fields, message);
 }

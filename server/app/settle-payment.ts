@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { formatCents } from '../latipay/amount';
 import { nowIso } from './db';
+import { addToRequestLine } from './logger';
 import { nextStatus, type PaymentOutcome } from './payment-state';
 import type { Stores } from './store';
 import type { AnomalyKind } from './store/anomalies';
@@ -110,7 +111,8 @@ export function logSettlement(report: PaymentReport, settlement: Settlement | un
     );
   } else if (settlement) {
     const { outcome, order } = settlement;
-    log.info({ merchantReference, source, latipayStatus, outcome, status: order.status }, 'payment result processed');
+    const payment = { merchantReference, source, latipayStatus, outcome, status: order.status };
+    addToRequestLine(log, { payment }, 'payment result processed');
   }
 }
 

@@ -54,5 +54,13 @@ describe('logs', () => {
     const created = entries.find((e) => e.msg === 'request completed' && (e.req as { url: string }).url === '/api/orders' && (e.res as { statusCode: number }).statusCode === 201);
     expect(created?.latipay).toEqual({ operation: 'create', ms: expect.any(Number), httpStatus: 200, code: 0 });
     expect(entries.filter((e) => e.msg === 'Latipay answered').every((e) => (e.latipay as { code: unknown }).code !== 0)).toBe(true);
+    // So is what a payment result did: the notification's line, and the refresh's with its query.
+    const completed = (url: string) => entries.filter((e) => e.msg === 'request completed' && (e.req as { url: string }).url === url);
+    expect(completed('/api/latipay/notify').map((e) => e.payment)).toContainEqual({
+      merchantReference: expect.any(String), source: 'notify', latipayStatus: 'paid', outcome: 'applied', status: 'paid',
+    });
+    const refreshed = entries.find((e) => e.msg === 'request completed' && (e.payment as { source?: string } | undefined)?.source === 'query');
+    expect(refreshed).toMatchObject({ latipay: { operation: 'query', httpStatus: 200, code: 0 }, payment: { outcome: 'applied', status: 'paid' } });
+    expect(entries.some((e) => e.msg === 'payment result processed')).toBe(false);
   });
 });
