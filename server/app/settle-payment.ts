@@ -6,7 +6,7 @@ import { nextStatus, type PaymentOutcome } from './payment-state';
 import type { Stores } from './store';
 import type { AnomalyKind } from './store/anomalies';
 import type { NotificationOutcome } from './store/notifications';
-import type { OrderRow } from './store/orders';
+import type { PaymentState } from './store/orders';
 
 /** An authenticated payment result from Latipay: a notification or a query answer. */
 export interface PaymentReport {
@@ -25,12 +25,12 @@ export interface PaymentReport {
 }
 
 export interface Settlement {
-  order: OrderRow;
+  order: PaymentState;
   outcome: NotificationOutcome;
 }
 
 /** Why a result cannot be applied to the order, or null when it can. */
-function anomalyOf(order: OrderRow, report: PaymentReport): AnomalyKind | null {
+function anomalyOf(order: PaymentState, report: PaymentReport): AnomalyKind | null {
   if (report.amountCents !== order.amount_cents) return 'amount_mismatch';
   if (report.currency !== order.currency) return 'currency_mismatch';
   if (report.outcome === null) return 'unknown_status';
@@ -45,7 +45,7 @@ function anomalyOf(order: OrderRow, report: PaymentReport): AnomalyKind | null {
  */
 export function applyPayment(stores: Stores, report: PaymentReport): Settlement | undefined {
   return stores.transaction((): Settlement | undefined => {
-    let order = stores.orders.get(report.merchantReference);
+    let order = stores.orders.getPaymentState(report.merchantReference);
     if (!order) return undefined;
     const now = nowIso();
     let outcome: NotificationOutcome = 'no_change';

@@ -17,7 +17,11 @@ export function createStores(db: Db) {
     notifications: createNotificationStore(db),
     refunds: createRefundStore(db),
     anomalies: createAnomalyStore(db),
-    /** Runs fn in one SQLite transaction (synchronous: nothing else interleaves). */
-    transaction: <T>(fn: () => T): T => inTransaction.immediate(fn) as T,
+    /**
+     * Runs fn in one SQLite transaction (synchronous: nothing else interleaves): its own, or
+     * the one in progress. The one in progress is a GroupCommit batch, which runs each piece
+     * again alone should one throw, so a savepoint per piece would only cost time.
+     */
+    transaction: <T>(fn: () => T): T => (db.inTransaction ? fn() : (inTransaction.immediate(fn) as T)),
   };
 }

@@ -39,6 +39,10 @@ export interface CreateFailure {
   message: string;
 }
 
+/** The columns a payment result is checked against and changes. */
+export type PaymentState = Pick<OrderRow, 'merchant_reference' | 'status' | 'amount_cents' | 'currency'>;
+const PAYMENT_STATE = 'merchant_reference, status, amount_cents, currency';
+
 export interface StatusChange {
   merchantReference: string;
   from: OrderStatus;
@@ -77,11 +81,14 @@ export function createOrderStore(db: Db) {
         create_error_message = 'creating the order was interrupted by a server restart; start a new order',
         updated_at = ?
     WHERE status = 'creating'`);
-  const statusChange = db.prepare<[StatusChange], OrderRow>(`
+  const paymentState = db.prepare<[string], PaymentState>(
+    `SELECT ${PAYMENT_STATE} FROM orders WHERE merchant_reference = ?`,
+  );
+  const statusChange = db.prepare<[StatusChange], PaymentState>(`
     UPDATE orders
     SET status = @to, paid_at = COALESCE(@paidAt, paid_at), updated_at = @now
     WHERE merchant_reference = @merchantReference AND status = @from
-    RETURNING *`);
+    RETURNING ${PAYMENT_STATE}`);
   const missingLatipayOrderId = db.prepare(`
     UPDATE orders SET latipay_order_id = ?, updated_at = ?
     WHERE merchant_reference = ? AND latipay_order_id IS NULL`);
@@ -104,8 +111,10 @@ export function createOrderStore(db: Db) {
     },
     /** Orders left `creating` by a crash: their buyer never got gatewaydata, so never payable. */
     failInterrupted: (now: string): number => interrupted.run(now).changes,
-    /** The order as changed, or undefined when it was no longer in `from`. */
-    changeStatus: (change: StatusChange): OrderRow | undefined => statusChange.get(change),
+    /** What a payment result is checked against, without the rest of the row. */
+    getPaymentState: (merchantReference: string): PaymentState | undefined => paymentState.get(merchantReference),
+    /** The order's payment state as changed, or undefined when it was no longer in `from`. */
+    changeStatus: (change: StatusChange): PaymentState | undefined => statusChange.get(change),
     /**
      * Sets Latipay's order id when the create answer never came. Only from our own query to
      * Latipay: a notification's order_id is not covered by its signature.
