@@ -57,6 +57,8 @@ export async function callOnce<T>(ctx: AppContext, request: IdempotentRequest, s
   });
   const inflightKey = `${request.endpoint}:${id}`;
   if (replay) await ctx.inflight.settled(inflightKey);
+  // Without a key no later request can be a repeat of this one, so there is no one to tell.
+  else if (request.key === null) await steps.call();
   else await ctx.inflight.run(inflightKey, steps.call);
   return steps.answer(id);
 }
