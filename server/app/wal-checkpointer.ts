@@ -3,18 +3,32 @@ import type { Db } from './db';
 
 /** SQLite's own default: checkpoint once the WAL holds this many pages. */
 const AUTOCHECKPOINT_PAGES = 1000;
-const DEFAULT_INTERVAL_MS = 100;
+
+export interface CheckpointerOptions {
+  /** How often the worker checkpoints. */
+  intervalMs?: number;
+  /** WAL size (pages) past which the worker makes the WAL start over (16 MiB by default). */
+  restartPages?: number;
+}
 
 /**
  * The worker, plain CommonJS so that it runs the same under node, tsx and jest. Its own
- * connection copies the WAL into the database file every interval. PASSIVE never waits for
- * and never blocks the server's writers and readers.
+ * connection copies the WAL into the database file every interval; PASSIVE never waits for
+ * and never blocks the server. Under a steady stream of commits, though, a passive checkpoint
+ * never catches up with the last frame, so the WAL would never start over and would grow
+ * for as long as the load lasts: past restartPages, a RESTART checkpoint holds new writers
+ * back (they wait in SQLite's busy handler) for the few frames left, and the next commit
+ * writes the WAL from its start again.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.betterSqlite3);
 const db = new Database(workerData.file, { fileMustExist: true });
-const checkpoint = () => db.pragma('wal_checkpoint(PASSIVE)');
+db.pragma('busy_timeout = 5000');
+const checkpoint = () => {
+  const [{ log }] = db.pragma('wal_checkpoint(PASSIVE)');
+  if (log > workerData.restartPages) db.pragma('wal_checkpoint(RESTART)');
+};
 const timer = setInterval(checkpoint, workerData.intervalMs);
 parentPort.on('message', () => {
   clearInterval(timer);
@@ -26,9 +40,8 @@ parentPort.on('message', () => {
 
 /**
  * Runs WAL checkpoints on a worker thread. Left to SQLite, a checkpoint runs inside whichever
- * commit crosses 1,000 WAL pages: the event loop then copies pages and waits for fsync, which
- * took about 40% of the database time per order and per notification under load. Should the
- * worker fail, the server's own connection checkpoints again as SQLite does by default.
+ * commit crosses 1,000 WAL pages: the event loop then copies pages and waits for fsync. Should
+ * the worker fail, the server's own connection checkpoints again as SQLite does by default.
  */
 export class WalCheckpointer {
   private readonly worker: Worker;
@@ -37,12 +50,12 @@ export class WalCheckpointer {
   constructor(
     private readonly db: Db,
     onFailure: (err: unknown) => void,
-    intervalMs = DEFAULT_INTERVAL_MS,
+    { intervalMs = 100, restartPages = 4096 }: CheckpointerOptions = {},
   ) {
     db.pragma('wal_autocheckpoint = 0');
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { file: db.name, betterSqlite3: require.resolve('better-sqlite3'), intervalMs },
+      workerData: { file: db.name, betterSqlite3: require.resolve('better-sqlite3'), intervalMs, restartPages },
     });
     this.worker.unref();
     this.worker.once('error', (err) => {

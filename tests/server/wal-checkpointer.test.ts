@@ -38,7 +38,7 @@ describe('WalCheckpointer', () => {
 
   it('copies the WAL into the database file from its worker, never from the server connection', async () => {
     const failures: unknown[] = [];
-    const checkpointer = new WalCheckpointer(db, (err) => failures.push(err), 20);
+    const checkpointer = new WalCheckpointer(db, (err) => failures.push(err), { intervalMs: 20 });
     expect(autocheckpoint(db)).toBe(0);
     const before = statSync(file).size;
 
@@ -52,10 +52,30 @@ describe('WalCheckpointer', () => {
     expect(db.prepare('SELECT count(*) FROM items').pluck().get()).toBe(3000);
   });
 
+  it('keeps the WAL from growing without end under commits that never pause', async () => {
+    const checkpointer = new WalCheckpointer(db, () => undefined, { intervalMs: 5, restartPages: 100 });
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the worker is up
+    const wal = `${file}-wal`;
+    let largest = 0;
+    // One commit after another on this thread, no pause: a passive checkpoint never catches up.
+    const insert = db.prepare('INSERT INTO items (payload) VALUES (?)');
+    const until = Date.now() + 1500;
+    let commits = 0;
+    while (Date.now() < until) {
+      insert.run('x'.repeat(500));
+      commits++;
+      if (commits % 100 === 0) largest = Math.max(largest, statSync(wal).size);
+    }
+    await checkpointer.stop();
+    // Each commit adds at least one 4 KiB page to the WAL: without the restart it would hold them all.
+    expect(largest).toBeLessThan((commits * 4096) / 3);
+    expect(db.prepare('SELECT count(*) FROM items').pluck().get()).toBe(commits);
+  });
+
   it('hands checkpoints back to the server connection when its worker fails', async () => {
     unlinkSync(file); // the worker's own connection cannot open the file
     const failures: unknown[] = [];
-    const checkpointer = new WalCheckpointer(db, (err) => failures.push(err), 20);
+    const checkpointer = new WalCheckpointer(db, (err) => failures.push(err), { intervalMs: 20 });
     await until(() => failures.length > 0);
     expect(failures[0]).toMatchObject({ code: 'SQLITE_CANTOPEN' });
     expect(autocheckpoint(db)).toBe(1000);
