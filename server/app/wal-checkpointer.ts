@@ -14,20 +14,22 @@ export interface CheckpointerOptions {
 /**
  * The worker, plain CommonJS so that it runs the same under node, tsx and jest. Its own
  * connection copies the WAL into the database file every interval; PASSIVE never waits for
- * and never blocks the server. Under a steady stream of commits, though, a passive checkpoint
- * never catches up with the last frame, so the WAL would never start over and would grow
- * for as long as the load lasts: past restartPages, a RESTART checkpoint holds new writers
- * back (they wait in SQLite's busy handler) for the few frames left, and the next commit
- * writes the WAL from its start again.
+ * and never blocks the server. Under a steady stream of commits, though, the WAL never starts
+ * over, so it would grow for as long as the load lasts. Past restartPages, once a PASSIVE run
+ * has copied every frame it saw, a RESTART copies the few frames committed since and makes the
+ * next commit write the WAL from its start; meanwhile the server's writers wait (in SQLite's
+ * busy handler) for a few milliseconds. With no busy timeout of its own, the worker never
+ * waits while it holds the write lock: should a reader still use the WAL (a sqlite3 shell, a
+ * backup), the RESTART gives up at once and is tried again on a later tick.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.betterSqlite3);
 const db = new Database(workerData.file, { fileMustExist: true });
-db.pragma('busy_timeout = 5000');
+db.pragma('busy_timeout = 0');
 const checkpoint = () => {
-  const [{ log }] = db.pragma('wal_checkpoint(PASSIVE)');
-  if (log > workerData.restartPages) db.pragma('wal_checkpoint(RESTART)');
+  const [{ busy, log, checkpointed }] = db.pragma('wal_checkpoint(PASSIVE)');
+  if (!busy && checkpointed === log && log > workerData.restartPages) db.pragma('wal_checkpoint(RESTART)');
 };
 const timer = setInterval(checkpoint, workerData.intervalMs);
 parentPort.on('message', () => {

@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { openDatabase, type Db } from '../../server/app/db';
 import { WalCheckpointer } from '../../server/app/wal-checkpointer';
@@ -70,6 +71,29 @@ describe('WalCheckpointer', () => {
     // Each commit adds at least one 4 KiB page to the WAL: without the restart it would hold them all.
     expect(largest).toBeLessThan((commits * 4096) / 3);
     expect(db.prepare('SELECT count(*) FROM items').pluck().get()).toBe(commits);
+  });
+
+  it('never holds the server writes back while another connection is still reading the WAL', async () => {
+    const checkpointer = new WalCheckpointer(db, () => undefined, { intervalMs: 5, restartPages: 50 });
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the worker is up
+    write(10);
+    // A reader on an old snapshot (a sqlite3 shell, a backup): the WAL cannot start over under it.
+    const reader = new Database(file, { readonly: true });
+    reader.exec('BEGIN');
+    reader.prepare('SELECT count(*) FROM items').get();
+    const insert = db.prepare('INSERT INTO items (payload) VALUES (?)');
+    let slowest = 0;
+    const until = Date.now() + 1000;
+    while (Date.now() < until) {
+      const started = performance.now();
+      insert.run('x'.repeat(500));
+      slowest = Math.max(slowest, performance.now() - started);
+      await new Promise((resolve) => setImmediate(resolve)); // as between requests
+    }
+    reader.exec('COMMIT');
+    reader.close();
+    await checkpointer.stop();
+    expect(slowest).toBeLessThan(250);
   });
 
   it('hands checkpoints back to the server connection when its worker fails', async () => {

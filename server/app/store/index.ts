@@ -20,7 +20,8 @@ export function createStores(db: Db) {
     /**
      * Runs fn in one SQLite transaction (synchronous: nothing else interleaves): its own, or
      * the one in progress. The one in progress is a GroupCommit batch, which runs each piece
-     * again alone should one throw, so a savepoint per piece would only cost time.
+     * again alone should one throw, so a savepoint per piece would only cost time. So fn must
+     * let its errors through: one caught inside would leave its writes half done in the batch.
      */
     transaction: <T>(fn: () => T): T => (db.inTransaction ? fn() : (inTransaction.immediate(fn) as T)),
   };
