@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { GatewayData } from '../contract';
 import { formatCents } from '../latipay/amount';
 import { signSorted } from '../latipay/signature';
 import type { CreateOrderRequest, QueryResponse, RefundRequest } from '../latipay/types';
@@ -18,7 +19,9 @@ export interface LatipayClientOptions {
 
 export interface CreatedOrder {
   latipayOrderId: string;
-  /** gatewaydata re-serialised from the parsed answer: JSON.parse keeps key order. */
+  /** As Latipay sent it: JSON.parse keeps key order. */
+  gatewaydata: GatewayData;
+  /** gatewaydata re-serialised, key order kept, to be stored. */
   gatewaydataJson: string;
 }
 
@@ -72,7 +75,8 @@ export class LatipayClient {
     if (differs.length > 0) {
       throw new LatipayCallError('invalid', `gatewaydata does not match the order (${differs.join(', ')})`, true);
     }
-    return { latipayOrderId: paydata.orderId, gatewaydataJson: JSON.stringify(gatewaydata) };
+    const map = gatewaydata as GatewayData;
+    return { latipayOrderId: paydata.orderId, gatewaydata: map, gatewaydataJson: JSON.stringify(map) };
   }
 
   /** The payment result interface. Fields are type-checked; the caller verifies the signature. */

@@ -1,7 +1,7 @@
 import type { Order, Refund } from '../contract';
 import { formatCents } from '../latipay/amount';
 import type { Stores } from './store';
-import type { OrderRow } from './store/orders';
+import type { OrderViewRow } from './store/orders';
 import type { RefundRow } from './store/refunds';
 
 export function toRefund(row: RefundRow): Refund {
@@ -9,7 +9,7 @@ export function toRefund(row: RefundRow): Refund {
 }
 
 /** The API's Order: what the buyer may see (no buyer id, no Latipay error internals). */
-export function toOrder(row: OrderRow, refunds: RefundRow[]): Order {
+export function toOrder(row: OrderViewRow, refunds: RefundRow[]): Order {
   return {
     merchantReference: row.merchant_reference,
     status: row.status,
@@ -27,6 +27,6 @@ export function toOrder(row: OrderRow, refunds: RefundRow[]): Order {
 }
 
 /** The API's Order for a row, with its refunds (none to look up while nothing is refunded). */
-export function viewOrder(stores: Stores, row: OrderRow): Order {
+export function viewOrder(stores: Stores, row: OrderViewRow): Order {
   return toOrder(row, row.refunded_cents === 0 ? [] : stores.refunds.succeededFor(row.merchant_reference));
 }

@@ -1,7 +1,7 @@
 import { startTestServer, type TestServer } from '../support/server';
 import { readRows } from './helpers/db';
-import { http } from './helpers/http';
-import { createOrder, createdOrder, getOrder, sandboxCalls, sandboxOrder } from './helpers/shop';
+import { http, waitFor } from './helpers/http';
+import { addFault, createOrder, createdOrder, getOrder, notification, notify, sandboxCalls, sandboxOrder } from './helpers/shop';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -106,6 +106,22 @@ describe('POST /api/orders', () => {
     expect(big.body.error.code).toBe('payload_too_large');
     const notify = await http(`${server.url}/api/latipay/notify`, { form: { padding: 'x'.repeat(20_000) } });
     expect(notify.status).toBe(413);
+  });
+
+  it('answers paid when the paid notification came before Latipay\'s create answer, as a read does', async () => {
+    await addFault(server, { endpoint: 'create', kind: 'delay', delayMs: 500 });
+    const creating = createOrder(server, { productId: 'test-item', quantity: 1 }, { 'x-buyer-id': 'early-payer' });
+    const [row] = await waitFor(async () => {
+      const rows = readRows<{ merchant_reference: string }>(server.databasePath, `SELECT merchant_reference FROM orders WHERE buyer_id = 'early-payer'`);
+      return rows.length > 0 ? rows : undefined;
+    }, 'the order being created');
+    const early = { merchantReference: row.merchant_reference, amount: '0.01', currency: 'NZD', latipayOrderId: null };
+    expect((await notify(server, notification(early, 'paid', server.latipay.apiKey))).text).toBe('sent');
+    const res = await creating;
+    expect(res.status).toBe(201);
+    expect(res.body.order).toMatchObject({ merchantReference: row.merchant_reference, status: 'paid', paidAt: expect.any(String) });
+    expect(res.body.order.latipayOrderId).toBe(res.body.gatewaydata.out_trade_no);
+    expect((await getOrder(server, row.merchant_reference)).body.order).toEqual(res.body.order);
   });
 
   it('answers a URL that cannot be decoded with a JSON 400', async () => {

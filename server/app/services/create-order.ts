@@ -39,8 +39,17 @@ function response(ctx: AppContext, merchantReference: string): CreateOrderRespon
   };
 }
 
-/** Asks Latipay for the order (outside any transaction) and records the answer. */
-async function callLatipay(ctx: AppContext, order: Omit<NewOrder, 'createdAt'>, ip: string, log: FastifyBaseLogger): Promise<void> {
+/**
+ * Asks Latipay for the order (outside any transaction) and records the answer. Resolves with
+ * the response built from what it recorded, or undefined when the order could not be created
+ * (the recorded error is then thrown by response()).
+ */
+async function callLatipay(
+  ctx: AppContext,
+  order: Omit<NewOrder, 'createdAt'>,
+  ip: string,
+  log: FastifyBaseLogger,
+): Promise<CreateOrderResponse | undefined> {
   const { merchantReference } = order;
   log.debug({ merchantReference }, 'order recorded, asking Latipay');
   try {
@@ -55,9 +64,11 @@ async function callLatipay(ctx: AppContext, order: Omit<NewOrder, 'createdAt'>, 
       },
       log,
     );
-    await ctx.groupCommit.run(() =>
+    const recorded = await ctx.groupCommit.run(() =>
       ctx.stores.orders.markCreated(merchantReference, created.latipayOrderId, created.gatewaydataJson, nowIso()),
     );
+    // The same as response() would read back, without reading the row and its gatewaydata again.
+    return recorded && { order: viewOrder(ctx.stores, recorded), gatewaydata: created.gatewaydata, mode: ctx.mode };
   } catch (err) {
     const apiError = err instanceof LatipayCallError ? latipayApiError(err, 'create the order') : null;
     if (!apiError) log.error({ err }, 'creating the order failed');
@@ -69,6 +80,7 @@ async function callLatipay(ctx: AppContext, order: Omit<NewOrder, 'createdAt'>, 
         nowIso(),
       ),
     );
+    return undefined;
   }
 }
 

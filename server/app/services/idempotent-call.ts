@@ -17,8 +17,11 @@ export interface IdempotentRequest {
 export interface IdempotentSteps<T> {
   /** Inside the transaction, once the key is claimed: records the new request (or throws to refuse it). */
   record(now: string): void;
-  /** Outside the transaction: calls Latipay and records the outcome. Never throws for a Latipay failure. */
-  call(): Promise<void>;
+  /**
+   * Outside the transaction: calls Latipay and records the outcome. Never throws for a Latipay
+   * failure. May resolve with the answer built from what it recorded, saving answer() a read.
+   */
+  call(): Promise<T | undefined>;
   /** What was recorded for the request: its answer, or the recorded error thrown. */
   answer(id: string): T;
 }
@@ -56,9 +59,11 @@ export async function callOnce<T>(ctx: AppContext, request: IdempotentRequest, s
     return { id: ownId, replay: false };
   });
   const inflightKey = `${request.endpoint}:${id}`;
-  if (replay) await ctx.inflight.settled(inflightKey);
+  if (replay) {
+    await ctx.inflight.settled(inflightKey);
+    return steps.answer(id);
+  }
   // Without a key no later request can be a repeat of this one, so there is no one to tell.
-  else if (request.key === null) await steps.call();
-  else await ctx.inflight.run(inflightKey, steps.call);
-  return steps.answer(id);
+  const fresh = request.key === null ? await steps.call() : await ctx.inflight.run(inflightKey, steps.call);
+  return fresh ?? steps.answer(id);
 }

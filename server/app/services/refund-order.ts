@@ -117,7 +117,7 @@ async function callLatipay(ctx: AppContext, refundId: string, log: FastifyBaseLo
 export async function refundOrder(ctx: AppContext, input: RefundInput, log: FastifyBaseLogger): Promise<RefundResponse> {
   const { stores } = ctx;
   const refundId = newRefundId();
-  return callOnce(
+  return callOnce<RefundResponse>(
     ctx,
     {
       scope: 'admin',
@@ -135,7 +135,11 @@ export async function refundOrder(ctx: AppContext, input: RefundInput, log: Fast
         const { amountCents, reason } = input;
         stores.refunds.insert({ id: refundId, merchantReference: order.merchant_reference, amountCents, reason, now });
       },
-      call: () => callLatipay(ctx, refundId, log),
+      // The answer is read back: a refund's outcome can be held (unknown) as well as done.
+      call: async () => {
+        await callLatipay(ctx, refundId, log);
+        return undefined;
+      },
       answer: (id) => response(ctx, id),
     },
   );

@@ -39,6 +39,15 @@ export interface CreateFailure {
   message: string;
 }
 
+/** The columns the API's Order is made of (order-view.ts). */
+export type OrderViewRow = Pick<
+  OrderRow,
+  | 'merchant_reference' | 'status' | 'amount_cents' | 'currency' | 'product_id' | 'product_name' | 'quantity'
+  | 'latipay_order_id' | 'created_at' | 'paid_at' | 'refunded_cents'
+>;
+const ORDER_VIEW = `merchant_reference, status, amount_cents, currency, product_id, product_name, quantity,
+  latipay_order_id, created_at, paid_at, refunded_cents`;
+
 /** The columns a payment result is checked against and changes. */
 export type PaymentState = Pick<OrderRow, 'merchant_reference' | 'status' | 'amount_cents' | 'currency'>;
 const PAYMENT_STATE = 'merchant_reference, status, amount_cents, currency';
@@ -65,11 +74,12 @@ export function createOrderStore(db: Db) {
   );
   // A paid notification may have arrived before Latipay's create answer: then keep `paid`.
   // The create answer is where Latipay's order id comes from: it overwrites any other.
-  const created = db.prepare(`
+  const created = db.prepare<[string, string, string, string], OrderViewRow>(`
     UPDATE orders
     SET status = CASE status WHEN 'creating' THEN 'pending' ELSE status END,
         latipay_order_id = ?, gatewaydata = ?, updated_at = ?
-    WHERE merchant_reference = ?`);
+    WHERE merchant_reference = ?
+    RETURNING ${ORDER_VIEW}`);
   const createFailed = db.prepare(`
     UPDATE orders
     SET status = 'create_failed', create_error_status = ?, create_error_code = ?,
@@ -103,8 +113,9 @@ export function createOrderStore(db: Db) {
     insert: (order: NewOrder): void => void insert.run(order),
     get: (merchantReference: string): OrderRow | undefined => byReference.get(merchantReference),
     listByBuyer: (buyerId: string, limit: number): OrderRow[] => byBuyer.all(buyerId, limit),
-    markCreated(merchantReference: string, latipayOrderId: string, gatewaydata: string, now: string): void {
-      created.run(latipayOrderId, gatewaydata, now, merchantReference);
+    /** The order as it now is (a paid notification may have come first), or undefined when unknown. */
+    markCreated(merchantReference: string, latipayOrderId: string, gatewaydata: string, now: string): OrderViewRow | undefined {
+      return created.get(latipayOrderId, gatewaydata, now, merchantReference);
     },
     markCreateFailed(merchantReference: string, failure: CreateFailure, now: string): void {
       createFailed.run(failure.status, failure.code, failure.message, now, merchantReference);
