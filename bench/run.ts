@@ -23,6 +23,8 @@ interface CreationRow {
   connections: number;
   floor: CpuFigures;
   ours: CpuFigures;
+  /** Each round's own figures, in the order they ran within each server. */
+  rounds: { floor: CpuFigures[]; ours: CpuFigures[] };
   rpsRatio: number;
   p99Ratio: number;
 }
@@ -137,6 +139,7 @@ async function main(): Promise<void> {
         connections,
         floor: floorFigures,
         ours,
+        rounds: { floor: floorRounds, ours: ourRounds },
         rpsRatio: ratio(ours.requestsPerSecond, floorFigures.requestsPerSecond),
         p99Ratio: ratio(ours.p99Ms, floorFigures.p99Ms),
       });
