@@ -12,7 +12,9 @@ import { checkIngest, notificationBurst, pendingOrders, type IngestCheck } from 
 import { measurePackage, type PackageSize } from './package-size';
 import { freePort, startService, type Service } from './processes';
 
-const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 6);
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 4);
+/** Creation rounds per server and concurrency, alternating with the floor's. */
+const ROUNDS = 4;
 const CONCURRENCY = [1, 16, 128];
 const NOTIFICATIONS = Number(process.env.BENCH_NOTIFICATIONS ?? 10000);
 const INGEST_WARMUP = 2000;
@@ -128,12 +130,16 @@ async function main(): Promise<void> {
     const creation: CreationRow[] = [];
     for (const connections of CONCURRENCY) {
       console.log(`order creation, ${connections} connections…`);
-      // Floor, ours, ours, floor: a machine that speeds up or slows down during the run
-      // then weighs on both alike.
-      const floorRounds = [await withCpu(floor, () => create(floor.url, connections))];
-      const ourRounds = [await withCpu(server, () => create(server.url, connections))];
-      ourRounds.push(await withCpu(server, () => create(server.url, connections)));
-      floorRounds.push(await withCpu(floor, () => create(floor.url, connections)));
+      // Floor, ours, ours, floor, floor, ours...: this machine's speed drifts by 10-20% over
+      // tens of seconds, and short alternating rounds make the drift weigh on both alike.
+      const floorRounds: CpuFigures[] = [];
+      const ourRounds: CpuFigures[] = [];
+      const floorRound = async () => floorRounds.push(await withCpu(floor, () => create(floor.url, connections)));
+      const ourRound = async () => ourRounds.push(await withCpu(server, () => create(server.url, connections)));
+      for (let round = 0; round < ROUNDS; round++) {
+        if (round % 2 === 0) await floorRound().then(ourRound);
+        else await ourRound().then(floorRound);
+      }
       const [floorFigures, ours] = [combine(floorRounds), combine(ourRounds)];
       creation.push({
         connections,
