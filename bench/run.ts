@@ -7,12 +7,12 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SANDBOX_DEV_CREDENTIALS } from '../server/sandbox';
 import type { ProductsResponse } from '../server/contract';
-import { runLoad, type LoadFigures } from './load';
+import { percentile, runLoad, type LoadFigures } from './load';
 import { checkIngest, notificationBurst, pendingOrders, type IngestCheck } from './notifications';
 import { measurePackage, type PackageSize } from './package-size';
 import { freePort, startService, type Service } from './processes';
 
-const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 4);
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
 /** Creation rounds per server and concurrency, alternating with the floor's. */
 const ROUNDS = 4;
 const CONCURRENCY = [1, 16, 128];
@@ -82,16 +82,18 @@ async function notifyBurst(serverUrl: string, bodies: string[]): Promise<LoadFig
 
 type CpuFigures = LoadFigures & { cpuMsPerRequest: number };
 
-/** Rounds of equal duration as one: requests and errors added up, rates and latencies averaged. */
-function combine(rounds: CpuFigures[]): CpuFigures {
-  const mean = (pick: (f: CpuFigures) => number) => Math.round(rounds.reduce((sum, f) => sum + pick(f), 0) / rounds.length);
+/**
+ * Rounds of equal duration as one: requests and errors added up, requests/s averaged, and
+ * p50/p99 taken over every answer of every round.
+ */
+function combine(rounds: CpuFigures[], latenciesMs: number[]): CpuFigures {
   const requests = rounds.reduce((sum, f) => sum + f.requests, 0);
   const cpuMs = rounds.reduce((sum, f) => sum + f.cpuMsPerRequest * f.requests, 0);
   return {
     requests,
-    requestsPerSecond: mean((f) => f.requestsPerSecond),
-    p50Ms: mean((f) => f.p50Ms),
-    p99Ms: mean((f) => f.p99Ms),
+    requestsPerSecond: Math.round(rounds.reduce((sum, f) => sum + f.requestsPerSecond, 0) / rounds.length),
+    p50Ms: percentile(latenciesMs, 50),
+    p99Ms: percentile(latenciesMs, 99),
     errors: rounds.reduce((sum, f) => sum + f.errors, 0),
     cpuMsPerRequest: Math.round((cpuMs / Math.max(requests, 1)) * 1000) / 1000,
   };
@@ -113,7 +115,7 @@ async function main(): Promise<void> {
 
   try {
     const { products } = (await (await fetch(`${server.url}/api/products`)).json()) as ProductsResponse;
-    const create = (url: string, connections: number, duration = DURATION_S) =>
+    const create = (url: string, connections: number, duration = DURATION_S, latenciesMs?: number[]) =>
       runLoad({
         url: `${url}/api/orders`,
         method: 'POST',
@@ -121,7 +123,7 @@ async function main(): Promise<void> {
         duration,
         headers: { 'content-type': 'application/json', 'x-buyer-id': 'bench-buyer' },
         body: JSON.stringify({ productId: products[0].id, quantity: 1 }),
-      });
+      }, latenciesMs);
 
     console.log('warming up…');
     await create(floor.url, 16, 2);
@@ -134,13 +136,16 @@ async function main(): Promise<void> {
       // tens of seconds, and short alternating rounds make the drift weigh on both alike.
       const floorRounds: CpuFigures[] = [];
       const ourRounds: CpuFigures[] = [];
-      const floorRound = async () => floorRounds.push(await withCpu(floor, () => create(floor.url, connections)));
-      const ourRound = async () => ourRounds.push(await withCpu(server, () => create(server.url, connections)));
+      const [floorLatencies, ourLatencies]: number[][] = [[], []];
+      const floorRound = async () =>
+        floorRounds.push(await withCpu(floor, () => create(floor.url, connections, DURATION_S, floorLatencies)));
+      const ourRound = async () =>
+        ourRounds.push(await withCpu(server, () => create(server.url, connections, DURATION_S, ourLatencies)));
       for (let round = 0; round < ROUNDS; round++) {
         if (round % 2 === 0) await floorRound().then(ourRound);
         else await ourRound().then(floorRound);
       }
-      const [floorFigures, ours] = [combine(floorRounds), combine(ourRounds)];
+      const [floorFigures, ours] = [combine(floorRounds, floorLatencies), combine(ourRounds, ourLatencies)];
       creation.push({
         connections,
         floor: floorFigures,

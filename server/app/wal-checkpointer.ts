@@ -7,7 +7,7 @@ const AUTOCHECKPOINT_PAGES = 1000;
 export interface CheckpointerOptions {
   /** How often the worker checkpoints. */
   intervalMs?: number;
-  /** WAL size (pages) past which the worker makes the WAL start over (64 MiB by default: each start-over holds the server's writers back for a few ms). */
+  /** WAL size (pages) past which the worker makes the WAL start over (16 MiB by default: each start-over holds the server's writers back for a few ms). */
   restartPages?: number;
 }
 
@@ -52,7 +52,7 @@ export class WalCheckpointer {
   constructor(
     private readonly db: Db,
     onFailure: (err: unknown) => void,
-    { intervalMs = 100, restartPages = 16384 }: CheckpointerOptions = {},
+    { intervalMs = 100, restartPages = 4096 }: CheckpointerOptions = {},
   ) {
     db.pragma('wal_autocheckpoint = 0');
     this.worker = new Worker(WORKER_SOURCE, {
