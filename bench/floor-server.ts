@@ -6,7 +6,7 @@
  */
 import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { HttpTransport } from '../server/app/http-transport';
+import { LatipayTransport } from '../server/app/latipay/transport';
 import { signSorted } from '../server/latipay';
 
 const port = Number(process.env.PORT ?? 0);
@@ -15,7 +15,7 @@ const userId = process.env.LATIPAY_USER_ID!;
 const walletId = process.env.LATIPAY_WALLET_ID!;
 const apiKey = process.env.LATIPAY_API_KEY!;
 
-const transport = new HttpTransport();
+const transport = new LatipayTransport();
 
 const server = createServer((req, res) => {
   const chunks: Buffer[] = [];

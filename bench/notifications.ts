@@ -68,9 +68,9 @@ export function checkIngest(databasePath: string, orders: PendingOrder[]): Inges
   try {
     const status = db.prepare('SELECT status FROM orders WHERE merchant_reference = ?').pluck();
     const applied = db
-      .prepare(`SELECT COUNT(*) FROM notifications WHERE merchant_reference = ? AND outcome = 'applied'`)
+      .prepare(`SELECT COUNT(*) FROM payment_results WHERE merchant_reference = ? AND outcome = 'applied'`)
       .pluck();
-    const stored = db.prepare(`SELECT COUNT(*) FROM notifications WHERE merchant_reference = ?`).pluck();
+    const stored = db.prepare(`SELECT COUNT(*) FROM payment_results WHERE merchant_reference = ?`).pluck();
     let paid = 0;
     let appliedTwice = 0;
     let storedCount = 0;

@@ -108,7 +108,7 @@ async function main(): Promise<void> {
   const databasePath = join(work, 'bench.sqlite');
   const [sandboxPort, serverPort, floorPort] = [await freePort(), await freePort(), await freePort()];
 
-  const sandbox = await startService('server/sandbox/main.ts', { ...credentials, SANDBOX_PORT: String(sandboxPort), SANDBOX_RETRY_MS: '60000' }, sandboxPort, '/sandbox/stats');
+  const sandbox = await startService('server/sandbox/main.ts', { ...credentials, SANDBOX_PORT: String(sandboxPort), SANDBOX_RETRY_MS: '60000', SANDBOX_DATABASE_PATH: ':memory:' }, sandboxPort, '/sandbox/stats');
   const upstream = { ...credentials, LATIPAY_BASE_URL: sandbox.url };
   const server = await startService('server/main.ts', { ...upstream, PORT: String(serverPort), DATABASE_PATH: databasePath, LOG_LEVEL: 'info' }, serverPort, '/healthz', PROFILE_ARGS);
   const floor = await startService('bench/floor-server.ts', { ...upstream, PORT: String(floorPort) }, floorPort, '/healthz');

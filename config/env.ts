@@ -7,7 +7,8 @@
  *   here (e.g. http://192.168.1.20:3000) and start the backend with HOST=0.0.0.0. Against a
  *   backend on the sandbox, "Pay" opens the sandbox cashier instead of Alipay's.
  * - trial / release: must be HTTPS on a domain whitelisted in the Alipay Open Platform
- *   (服务器域名白名单). Replace the placeholders before uploading.
+ *   (服务器域名白名单). Replace the placeholders before uploading: `npm run preview` and
+ *   `npm run upload` refuse to run while they are still there (scripts/check-upload-urls.ts).
  */
 export const API_BASE_URLS = {
   develop: 'http://127.0.0.1:3000',

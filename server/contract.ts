@@ -3,12 +3,13 @@
  * The mini app imports this file with `import type` only, so it must stay free of values
  * and of Node types.
  */
+import type { GatewayData } from './latipay/types';
 
 /** A 2-decimal amount as written on the wire, e.g. "0.01". Integer cents inside. */
 export type Money = string;
 
 /** Alipay's signed order from Latipay, key order as Latipay gave it. */
-export type GatewayData = Record<string, string>;
+export type { GatewayData };
 
 /**
  * `creating`: recorded, Latipay not yet answered. `create_failed`: Latipay refused or could
@@ -126,6 +127,8 @@ export type ErrorCode =
   | 'unknown_product'
   | 'idempotency_conflict'
   | 'unauthorized'
+  /** The in-process sandbox's control API, refused to a request from another machine. */
+  | 'forbidden'
   | 'refund_exceeds_balance'
   | 'order_not_refundable'
   | 'order_not_pending'

@@ -1,5 +1,6 @@
-import { ConfigError, loadConfig } from './app/config';
-import { startServer } from './app/start-server';
+import { loadConfig } from './app/config/config';
+import { startServer } from './app/server';
+import { exitOnStartupFailure } from './env/startup-failure';
 
 /** `npm start`: the merchant backend. A bad setting stops start-up with one line naming it. */
 async function main(): Promise<void> {
@@ -14,8 +15,4 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-main().catch((err: unknown) => {
-  if (err instanceof ConfigError) console.error(`Configuration error: ${err.message}`);
-  else console.error(`Start-up failed: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+main().catch(exitOnStartupFailure);

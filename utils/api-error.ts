@@ -1,5 +1,6 @@
 /**
- * - network: the request did not get an HTTP answer (offline, DNS, domain not whitelisted…)
+ * - network: the request did not get an HTTP answer (offline, DNS, domain not whitelisted…);
+ *   `requestError` keeps my.request's error number
  * - timeout: no answer in time; the server may still have acted on it
  * - http: the server answered with an error status (`status`, and its `error.code` when sent)
  * - malformed: an answer that is not the JSON the contract promises
@@ -13,8 +14,16 @@ export class ApiError extends Error {
   readonly status: number | null;
   /** The server's `error.code`, e.g. `unknown_product`. */
   readonly code: string | null;
+  /** my.request's own `error` number when it failed without an answer (e.g. 11), else null. */
+  readonly requestError: number | null;
 
-  constructor(kind: ApiErrorKind, message: string, status: number | null = null, code: string | null = null) {
+  constructor(
+    kind: ApiErrorKind,
+    message: string,
+    status: number | null = null,
+    code: string | null = null,
+    requestError: number | null = null,
+  ) {
     super(message);
     // Keeps instanceof working when the IDE compiles to ES5.
     Object.setPrototypeOf(this, ApiError.prototype);
@@ -22,11 +31,26 @@ export class ApiError extends Error {
     this.kind = kind;
     this.status = status;
     this.code = code;
+    this.requestError = requestError;
   }
 }
 
 export function isApiError(error: unknown): error is ApiError {
   return typeof error === 'object' && error !== null && (error as { isApiError?: unknown }).isApiError === true;
+}
+
+/**
+ * my.request errors that say Alipay refused to send the request
+ * (https://opendocs.alipay.com/mini/api/owycmh, error codes): 4 and 11, no permission, the
+ * server's domain is not on the mini program's server domain whitelist; 20, the request was
+ * stopped or the server throttled it.
+ */
+export function isDomainNotAllowed(error: ApiError): boolean {
+  return error.requestError === 4 || error.requestError === 11;
+}
+
+export function isRequestStopped(error: ApiError): boolean {
+  return error.requestError === 20;
 }
 
 /**

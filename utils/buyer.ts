@@ -5,19 +5,25 @@ const STORAGE_KEY = 'buyerId';
 const VALID_ID = /^[A-Za-z0-9-]{8,64}$/;
 
 let cached: string | null = null;
+/** A new id storage has not taken yet (full): saving it is tried again on every call. */
+let unsaved = false;
 
 /**
  * The shopper's opaque id, sent as X-Buyer-Id so "My orders" finds their orders. Kept in
- * storage; it identifies, it does not authenticate.
+ * storage; it identifies, it does not authenticate. When storage is full the id lives in
+ * memory for the session and is saved as soon as storage takes it, so the next launch keeps it.
  */
 export function buyerId(): string {
-  if (cached) return cached;
-  const stored = readStorage(STORAGE_KEY);
-  if (typeof stored === 'string' && VALID_ID.test(stored)) {
-    cached = stored;
-  } else {
-    cached = randomUuid();
-    writeStorage(STORAGE_KEY, cached);
-  }
+  if (cached === null) cached = storedOrNewId();
+  if (unsaved) unsaved = !writeStorage(STORAGE_KEY, cached);
   return cached;
+}
+
+function storedOrNewId(): string {
+  const stored = readStorage(STORAGE_KEY);
+  if (stored.ok && typeof stored.data === 'string' && VALID_ID.test(stored.data)) return stored.data;
+  // Storage that could not be read may still hold the shopper's id: this session gets an id
+  // of its own, and never writes it over that one.
+  unsaved = stored.ok;
+  return randomUuid();
 }

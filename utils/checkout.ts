@@ -32,7 +32,10 @@ export function isCheckoutError(error: unknown): error is CheckoutError {
 /** An order bought on this device this recently and not known to be paid is paid again, not bought twice. */
 export const OPEN_ORDER_WINDOW_MS = 15 * 60 * 1000;
 
-/** What the page does next. */
+/**
+ * What the page does next. A `url` is the result page; the product and result pages open it
+ * in their own place (replacePage), so Back from it does not lead to Pay again.
+ */
 export type CheckoutStep =
   /** Another payment is running (double tap), or the page has gone: do nothing. */
   | { kind: 'ignored' }

@@ -1,4 +1,5 @@
-import { isApiError } from './api-error';
+import { isApiError, isDomainNotAllowed, isRequestStopped } from './api-error';
+import type { ApiError } from './api-error';
 import { isCheckoutError } from './checkout';
 import { t } from './i18n';
 import { isPaymentError } from './payment';
@@ -10,7 +11,7 @@ export function describeError(error: unknown): string {
   if (isApiError(error)) {
     switch (error.kind) {
       case 'network':
-        return t('errorNetwork');
+        return networkText(error);
       case 'timeout':
         return t('errorTimeout');
       case 'malformed':
@@ -33,4 +34,11 @@ export function describeError(error: unknown): string {
     return t('errorNotPayable');
   }
   return t('errorUnexpected');
+}
+
+/** Alipay refusing to send a request is a setup problem, not the shopper's connection: say what to check. */
+function networkText(error: ApiError): string {
+  if (isDomainNotAllowed(error)) return t('errorDomainNotAllowed', { code: String(error.requestError) });
+  if (isRequestStopped(error)) return t('errorRequestStopped');
+  return t('errorNetwork');
 }

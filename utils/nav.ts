@@ -48,6 +48,7 @@ export function openPage(url: string): void {
   });
 }
 
+/** redirectTo: `url` takes the current page's place, so Back skips the page left (e.g. Pay after paying). */
 export function replacePage(url: string): void {
   my.redirectTo({ url });
 }

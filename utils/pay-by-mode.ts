@@ -1,5 +1,5 @@
 import type { PaymentMode } from '../server/contract';
-import { currentEnvVersion } from './env';
+import { currentEnvVersion } from './env-version';
 import { PaymentError, tradePay } from './payment';
 import type { Pay } from './payment';
 import { paySandbox } from './sandbox-cashier';

@@ -45,8 +45,19 @@ function isStoredPayment(value: unknown): value is StoredPayment {
   );
 }
 
-function readAll(): Record<string, StoredPayment> {
-  const raw = readStorage(STORAGE_KEY);
+/**
+ * This session's payments when storage would not keep them (full: my.setStorageSync said
+ * `success: false` or threw). They stay here, newer than storage, so "Pay again" and "bought
+ * this recently" keep working until the app closes; every later write tries storage again.
+ */
+let sessionCopy: Record<string, StoredPayment> | null = null;
+/**
+ * Storage could not be read: writing to it would wipe the payments it holds, so this session
+ * keeps its payments in sessionCopy only.
+ */
+let storageUnreadable = false;
+
+function validEntries(raw: unknown): Record<string, StoredPayment> {
   const all: Record<string, StoredPayment> = {};
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return all;
   const entries = raw as Record<string, unknown>;
@@ -57,6 +68,21 @@ function readAll(): Record<string, StoredPayment> {
   return all;
 }
 
+/** A copy the caller may change. */
+function readAll(): Record<string, StoredPayment> {
+  if (sessionCopy) return JSON.parse(JSON.stringify(sessionCopy)) as Record<string, StoredPayment>;
+  const stored = readStorage(STORAGE_KEY);
+  if (stored.ok) return validEntries(stored.data);
+  storageUnreadable = true;
+  sessionCopy = {};
+  return {};
+}
+
+function writeAll(all: Record<string, StoredPayment>): void {
+  const saved = !storageUnreadable && writeStorage(STORAGE_KEY, all);
+  sessionCopy = saved ? null : all;
+}
+
 export function createPaymentStore(now: () => number = Date.now): PaymentStore {
   return {
     save({ order, gatewaydata, mode }) {
@@ -64,7 +90,7 @@ export function createPaymentStore(now: () => number = Date.now): PaymentStore {
       all[order.merchantReference] = { gatewaydata, mode, productId: order.productId, quantity: order.quantity, savedAt: now(), lastCode: null };
       const refs = Object.keys(all).sort((a, b) => all[b].savedAt - all[a].savedAt);
       refs.slice(MAX_STORED_PAYMENTS).forEach((ref) => delete all[ref]);
-      writeStorage(STORAGE_KEY, all);
+      writeAll(all);
     },
     load(merchantReference) {
       return readAll()[merchantReference] ?? null;
@@ -77,7 +103,7 @@ export function createPaymentStore(now: () => number = Date.now): PaymentStore {
       const previous = all[merchantReference].lastCode;
       if (previous !== null && !cashierSaidNotPaid(previous)) return;
       all[merchantReference].lastCode = code;
-      writeStorage(STORAGE_KEY, all);
+      writeAll(all);
     },
     findRecent(productId, quantity, maxAgeMs) {
       const all = readAll();
@@ -91,7 +117,7 @@ export function createPaymentStore(now: () => number = Date.now): PaymentStore {
       const all = readAll();
       if (!(merchantReference in all)) return;
       delete all[merchantReference];
-      writeStorage(STORAGE_KEY, all);
+      writeAll(all);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { REQUEST_TIMEOUT_MS } from '../config/env';
 import { ApiError } from './api-error';
-import { apiBaseUrl } from './env';
+import { apiBaseUrl } from './env-version';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -130,6 +130,6 @@ function fromFailure(err: JsonObject, path: string): ApiError {
     case ERROR_JSON_PARSE:
       return new ApiError('malformed', `${path}: ${detail}`);
     default:
-      return new ApiError('network', `${path}: ${detail} (error ${String(err.error)})`);
+      return new ApiError('network', `${path}: ${detail} (error ${String(err.error)})`, null, null, Number.isFinite(code) ? code : null);
   }
 }

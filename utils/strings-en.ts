@@ -14,6 +14,9 @@ export const en = {
   productMissing: 'This product is not available.',
   quantity: 'Quantity',
   total: 'Total',
+  quantityHint: 'Enter a quantity from 1 to 99.',
+  chargeInCnyNote: 'Prices are in {currency}. Alipay shows the charge in CNY (¥), converted at its own exchange rate.',
+  productCardLabel: '{name}, price {price}',
   pay: 'Pay with Alipay',
   paying: 'Paying…',
 
@@ -68,6 +71,10 @@ export const en = {
   sandboxClose: 'Close',
 
   errorNetwork: 'Network problem. Check your connection and try again.',
+  errorDomainNotAllowed:
+    "Alipay did not let the app reach its server (error {code}). The server's domain must be on the mini program's server domain whitelist; when testing in the Alipay IDE, tick 忽略 httpRequest 域名合法性检查 (ignore the request domain check).",
+  errorRequestStopped:
+    'The request was stopped before the server answered (error 20): Alipay stopped it or the server is limiting requests. Check that the server address is HTTPS and the server is up, then try again.',
   errorTimeout: 'The server took too long to answer. Please try again.',
   errorMalformed: 'The server sent an answer we could not read. Please try again later.',
   errorUnknownProduct: 'This product is no longer available.',

@@ -16,6 +16,9 @@ export const zhCN: Strings = {
   productMissing: '该商品暂不可购买。',
   quantity: '数量',
   total: '合计',
+  quantityHint: '请输入 1 到 99 之间的数量。',
+  chargeInCnyNote: '价格以 {currency} 计。支付宝会按其自己的汇率折算，以人民币（¥）显示扣款金额。',
+  productCardLabel: '{name}，价格 {price}',
   pay: '使用支付宝支付',
   paying: '支付中…',
 
@@ -70,6 +73,9 @@ export const zhCN: Strings = {
   sandboxClose: '关闭',
 
   errorNetwork: '网络连接失败，请检查网络后重试。',
+  errorDomainNotAllowed:
+    '支付宝未允许小程序访问其服务器（错误 {code}）。请将服务器域名加入小程序的服务器域名白名单；在支付宝开发者工具中测试时，请勾选“忽略 httpRequest 域名合法性检查”。',
+  errorRequestStopped: '请求在服务器应答前被停止（错误 20）：可能被支付宝停止，或服务器正在限流。请确认服务器地址为 HTTPS 且服务器运行正常，然后重试。',
   errorTimeout: '服务器响应超时，请重试。',
   errorMalformed: '服务器返回了无法识别的数据，请稍后再试。',
   errorUnknownProduct: '该商品已下架。',

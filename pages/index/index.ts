@@ -6,7 +6,7 @@ import { strings, t } from '../../utils/i18n';
 import type { Strings } from '../../utils/i18n';
 import { ROUTES, openPage, pageUrl } from '../../utils/nav';
 
-// The catalogue (home page).
+// The catalogue (home page). Pull down to refresh it.
 
 type Data = {
   s: Strings;
@@ -31,13 +31,24 @@ Page<Data, ExtraThis, Methods>({
     void this.load();
   },
 
+  async onPullDownRefresh() {
+    try {
+      await this.load();
+    } finally {
+      my.stopPullDownRefresh();
+    }
+  },
+
+  /** The first load shows its failure in full; a failed refresh keeps the products shown and says why. */
   async load() {
-    this.setData({ state: 'loading', errorText: '' });
+    const loaded = this.data.state === 'ready' || this.data.state === 'empty';
+    if (!loaded) this.setData({ state: 'loading', errorText: '' });
     try {
       const products = await this.api.listProducts();
-      this.setData({ products, state: products.length > 0 ? 'ready' : 'empty' });
+      this.setData({ products, state: products.length > 0 ? 'ready' : 'empty', errorText: '' });
     } catch (error) {
-      this.setData({ state: 'error', errorText: describeError(error) });
+      if (loaded) my.showToast({ content: describeError(error), type: 'fail' });
+      else this.setData({ state: 'error', errorText: describeError(error) });
     }
   },
 

@@ -7,7 +7,7 @@ import { goHome, openPage, orderPageUrl } from '../../utils/nav';
 import { toOrderView } from '../../utils/order-view';
 import type { OrderView } from '../../utils/order-view';
 
-// The shopper's orders (found by the buyer id the api client sends), newest first.
+// The shopper's orders (found by the buyer id the api client sends), newest first. Pull down to refresh.
 
 type TapEvent = { currentTarget?: { dataset?: Record<string, unknown> } };
 
@@ -39,18 +39,24 @@ Page<Data, ExtraThis, Methods>({
   },
 
   async onPullDownRefresh() {
-    await this.load();
-    my.stopPullDownRefresh();
+    try {
+      await this.load();
+    } finally {
+      my.stopPullDownRefresh();
+    }
   },
 
+  /** The first load shows its failure in full; a failed refresh keeps the list shown and says why. */
   async load() {
-    if (this.data.orders.length === 0) this.setData({ state: 'loading', errorText: '' });
+    const loaded = this.data.state === 'ready' || this.data.state === 'empty';
+    if (!loaded) this.setData({ state: 'loading', errorText: '' });
     try {
       const orders = await this.api.listOrders();
       const sorted = orders.slice().sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
       this.setData({ orders: sorted.map(toOrderView), state: sorted.length > 0 ? 'ready' : 'empty', errorText: '' });
     } catch (error) {
-      this.setData({ state: 'error', errorText: describeError(error) });
+      if (loaded) my.showToast({ content: describeError(error), type: 'fail' });
+      else this.setData({ state: 'error', errorText: describeError(error) });
     }
   },
 

@@ -6,19 +6,32 @@ import { describeError } from '../../utils/error-text';
 import { strings, t } from '../../utils/i18n';
 import type { Strings } from '../../utils/i18n';
 import { formatMoney, multiplyAmount } from '../../utils/money';
-import { backOrHome, openPage, readQuery } from '../../utils/nav';
+import { backOrHome, readQuery, replacePage } from '../../utils/nav';
 
 // A product: quantity, total, and the Pay button that starts the checkout.
 
 export const MAX_QUANTITY = 99;
 
+/**
+ * The quantity the stepper reports, within 1–99 (the stepper clamps what is typed too), or
+ * null while its input is empty or not a whole number: Pay waits for a real quantity.
+ */
+export function quantityFrom(value: unknown): number | null {
+  if (typeof value !== 'number' || !Number.isInteger(value)) return null;
+  return Math.min(Math.max(value, 1), MAX_QUANTITY);
+}
+
 type Data = {
   s: Strings;
   state: 'loading' | 'ready' | 'missing' | 'error';
   product: Product | null;
-  quantity: number;
+  /** null while the stepper's input holds no valid quantity. */
+  quantity: number | null;
   maxQuantity: number;
+  /** '' while there is no valid quantity: never a total for a quantity the shopper did not enter. */
   totalText: string;
+  /** Prices are not in CNY: Alipay shows the charge converted. */
+  chargeNote: string;
   paying: boolean;
   errorText: string;
   payError: string;
@@ -41,6 +54,7 @@ Page<Data, ExtraThis, Methods>({
     quantity: 1,
     maxQuantity: MAX_QUANTITY,
     totalText: '',
+    chargeNote: '',
     paying: false,
     errorText: '',
     payError: '',
@@ -70,7 +84,7 @@ Page<Data, ExtraThis, Methods>({
       // The backend lists products but has no single-product endpoint.
       const products = await this.api.listProducts();
       const product = products.find((p) => p.id === this.productId) ?? null;
-      this.setData({ product, state: product ? 'ready' : 'missing' });
+      this.setData({ product, state: product ? 'ready' : 'missing', chargeNote: product ? chargeNote(product) : '' });
       this.updateTotal();
     } catch (error) {
       this.setData({ state: 'error', errorText: describeError(error) });
@@ -79,7 +93,7 @@ Page<Data, ExtraThis, Methods>({
 
   updateTotal() {
     const { product, quantity } = this.data;
-    const total = product ? multiplyAmount(product.price, quantity) : null;
+    const total = product && quantity !== null ? multiplyAmount(product.price, quantity) : null;
     this.setData({ totalText: product && total ? formatMoney(total, product.currency) : '' });
   },
 
@@ -93,16 +107,15 @@ Page<Data, ExtraThis, Methods>({
 
   onQuantityChange(value) {
     if (this.data.paying) return;
-    const quantity = typeof value === 'number' && Number.isInteger(value) ? Math.min(Math.max(value, 1), MAX_QUANTITY) : 1;
-    this.setData({ quantity, payError: '' });
+    this.setData({ quantity: quantityFrom(value), payError: '' });
     this.updateTotal();
   },
 
   async onPay() {
-    const product = this.data.product;
-    if (!product || this.data.paying) return;
+    const { product, quantity } = this.data;
+    if (!product || quantity === null || this.data.paying) return;
     this.setData({ paying: true, payError: '' });
-    const step = await this.checkout.buy(product.id, this.data.quantity);
+    const step = await this.checkout.buy(product.id, quantity);
     if (step.kind === 'ignored') return;
     if (this.gone) return;
     this.setData({ paying: false });
@@ -112,6 +125,11 @@ Page<Data, ExtraThis, Methods>({
       my.showToast({ content: message, type: 'fail' });
       return;
     }
-    openPage(step.url);
+    // The result page takes this page's place: Back from it must not land on Pay again.
+    replacePage(step.url);
   },
 });
+
+function chargeNote(product: Product): string {
+  return product.currency === 'CNY' ? '' : t('chargeInCnyNote', { currency: product.currency });
+}

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { formatCents, parseAmount } from '../latipay/amount';
 import type { Product } from '../contract';
-import { isRecord } from './validation';
+import { isRecord } from './is-record';
 
 export interface CatalogProduct {
   id: string;

@@ -1,7 +1,14 @@
-/** Wire shapes of the Latipay API v2 interactions (see shared/reference/latipay-api.md). */
+/**
+ * Wire shapes of Latipay's API v2 for Alipay mini programs, as Latipay documents them
+ * (https://doc.latipay.net/v2/latipay-alipay-mini-app.html); the README's "Latipay sandbox" section lists
+ * the quirks this project relies on.
+ */
 
-/** 1. POST /v2/minialipay request body. Every field sent is signed; never send payment_method. */
-export interface CreateOrderRequest {
+/** Alipay's signed order (Latipay's `gatewaydata`), passed to the mini app untouched and in the order received. */
+export type GatewayData = Record<string, string>;
+
+/** POST /v2/minialipay request body. Every field sent is signed; never send payment_method. */
+export interface MiniAlipayRequest {
   user_id: string;
   wallet_id: string;
   amount: string;
@@ -13,58 +20,24 @@ export interface CreateOrderRequest {
   signature: string;
 }
 
-/** Alipay's own signed order, passed to the mini app untouched and in the order received. */
-export type GatewayData = Record<string, string>;
-
-export interface PayData {
-  orderId: string;
-  customerOrderId: string;
-  [extra: string]: unknown;
-}
-
-export interface CreateOrderSuccess {
+/** POST /v2/minialipay answer when the order was created. */
+export interface MiniAlipayAnswer {
   code: 0;
   message: string;
   messageCN?: string;
   gatewaydata: GatewayData;
-  paydata: PayData;
+  paydata: { orderId: string; customerOrderId: string; [extra: string]: unknown };
 }
 
-export interface LatipayError {
+/** Any call's answer when Latipay refuses (`code` other than 0; HTTP status 200). */
+export interface LatipayRefusal {
   code: number;
   message: string;
   messageCN?: string;
 }
 
-export type CreateOrderResponse = CreateOrderSuccess | LatipayError;
-
-/** 2. The mini app's my.tradePay input, built from GatewayData. */
-export interface TradePayData {
-  orderStr: string;
-}
-
-export type PaymentStatus = 'pending' | 'paid' | 'failed' | 'canceled' | 'rejected';
-
-/** 3. The asynchronous notification, form-encoded, POSTed to callback_url. */
-export interface Notification {
-  merchant_reference: string;
-  order_id: string;
-  currency: string;
-  amount: string;
-  payment_method: string;
-  status: PaymentStatus;
-  pay_time: string;
-  signature: string;
-}
-
-/** 4. GET /v2/transaction/{merchant_reference}?user_id=…&signature=… */
-export interface QueryRequest {
-  merchant_reference: string;
-  user_id: string;
-  signature: string;
-}
-
-export interface QueryResponse {
+/** GET /v2/transaction/{merchant_reference}?user_id=…&signature=… answer. */
+export interface QueryAnswer {
   code: number;
   message: string;
   messageCN?: string;
@@ -82,7 +55,7 @@ export interface QueryResponse {
   signature: string;
 }
 
-/** 5. POST /refund (no /v2). */
+/** POST /refund (no /v2) request body. */
 export interface RefundRequest {
   user_id: string;
   order_id: string;
@@ -91,7 +64,8 @@ export interface RefundRequest {
   signature: string;
 }
 
-export interface RefundResponse {
+/** POST /refund answer. */
+export interface RefundAnswer {
   code: number;
   message: string;
 }
@@ -110,3 +84,4 @@ export const LatipayCode = {
   REFUND_ORDER_NOT_EXIST: 551,
   REFUND_ALREADY_DONE: 562,
 } as const;
+

@@ -1,7 +1,7 @@
 import { FAULT_ENDPOINTS, FAULT_KINDS, type Fault, type FaultEndpoint, type FaultKind } from './faults';
 import { isPlainObject } from './latipay-errors';
 import { NOTIFICATION_MODES, type NotificationMode } from './notifier';
-import type { SandboxOrderStatus } from './order-store';
+import type { SandboxOrderStatus } from './orders';
 
 /** Upper bound of any delay the control API accepts: a test waiting longer is broken. */
 export const MAX_CONTROL_DELAY_MS = 600_000;

@@ -5,9 +5,15 @@ export {
   usesDevCredentials,
   type SandboxOptions,
 } from './options';
+export {
+  DEFAULT_SANDBOX_DATABASE_PATH,
+  inProcessSandboxDatabasePath,
+  sandboxDatabasePathFromEnv,
+} from './database-path';
+export { SandboxDatabaseError } from './store';
 export { sandboxPlugin } from './plugin';
-export { startSandbox, type RunningSandbox, type StartSandboxOptions } from './server';
-export type { NotificationAttempt, SandboxOrderStatus, SandboxOrderView } from './order-store';
+export { startSandbox, type LogStream, type RunningSandbox, type StartSandboxOptions } from './server';
+export type { NotificationAttempt, SandboxOrderStatus, SandboxOrderView } from './orders';
 export type { NotificationMode } from './notifier';
 export type { FaultEndpoint, FaultKind } from './faults';
 export { SANDBOX_ALIPAY_PARTNER_KEY, alipayMd5Sign } from './gateway-data';

@@ -1,4 +1,4 @@
-import { LatipayCode, type LatipayError } from '../latipay';
+import { LatipayCode, type LatipayRefusal } from '../latipay';
 
 const MESSAGES_CN: Record<number, string> = {
   [LatipayCode.FAIL]: '操作失败',
@@ -14,7 +14,7 @@ const MESSAGES_CN: Record<number, string> = {
 };
 
 /** A Latipay error body; the real service sends it with HTTP 200. */
-export function latipayError(code: number, message: string): LatipayError {
+export function latipayError(code: number, message: string): LatipayRefusal {
   return { code, message, messageCN: MESSAGES_CN[code] ?? MESSAGES_CN[LatipayCode.FAIL] };
 }
 

@@ -1,30 +1,58 @@
-/** `npm run sandbox`: the Latipay sandbox on its own port. */
-import { sandboxOptionsFromEnv, startSandbox, usesDevCredentials, type SandboxOptions } from './index';
+/** `npm run sandbox`: the Latipay sandbox on its own port, keeping its state in SANDBOX_DATABASE_PATH. */
+import { listenError } from '../env/listen-error';
+import { ConfigError, integer, token, type Env } from '../env/parsers';
+import { exitOnStartupFailure } from '../env/startup-failure';
+import {
+  sandboxDatabasePathFromEnv,
+  sandboxOptionsFromEnv,
+  startSandbox,
+  usesDevCredentials,
+  type RunningSandbox,
+  type SandboxOptions,
+} from './index';
+import { LogGate } from './log-gate';
+import { SandboxDatabaseError, isInMemory } from './store';
 
-function listenAddress(env: NodeJS.ProcessEnv): { port: number; host: string } {
-  const rawPort = env.SANDBOX_PORT || '4100';
-  if (!/^\d{1,5}$/.test(rawPort) || Number(rawPort) > 65535) throw new Error('SANDBOX_PORT must be a port number from 0 to 65535');
-  const host = env.SANDBOX_HOST || '127.0.0.1';
-  return { port: Number(rawPort), host };
+interface Settings {
+  options: SandboxOptions & { databasePath: string };
+  port: number;
+  host: string;
+}
+
+/** Every setting, read through the parsers the backend uses; throws ConfigError naming the variable. */
+function settingsFromEnv(env: Env): Settings {
+  return {
+    options: { ...sandboxOptionsFromEnv(env), databasePath: sandboxDatabasePathFromEnv(env) },
+    port: integer(env, 'SANDBOX_PORT', 4100, 0, 65535),
+    host: token(env, 'SANDBOX_HOST') ?? '127.0.0.1',
+  };
+}
+
+/** A failure to start, as the setting to fix when there is one. */
+function startupError(err: unknown, { port, host }: Settings): unknown {
+  if (err instanceof SandboxDatabaseError) return new ConfigError('SANDBOX_DATABASE_PATH', err.message);
+  return listenError(err, { host, port, names: { host: 'SANDBOX_HOST', port: 'SANDBOX_PORT' } });
 }
 
 async function main(): Promise<void> {
-  let opts: SandboxOptions;
-  let address: { port: number; host: string };
+  // Log lines wait until the sandbox listens: a failed start prints its one line only.
+  const logs = new LogGate(process.stdout);
+  let settings: Settings | undefined;
+  let sandbox: RunningSandbox;
   try {
-    opts = sandboxOptionsFromEnv(process.env);
-    address = listenAddress(process.env);
+    settings = settingsFromEnv(process.env);
+    sandbox = await startSandbox({ ...settings.options, port: settings.port, host: settings.host, logger: true, logStream: logs });
   } catch (err) {
-    console.error(`Latipay sandbox not started: ${(err as Error).message}`);
-    process.exit(1);
+    exitOnStartupFailure(settings ? startupError(err, settings) : err);
   }
-  const sandbox = await startSandbox({ ...opts, ...address, logger: true });
-  const credentials = usesDevCredentials(opts)
+  logs.open();
+  const { options } = settings;
+  const credentials = usesDevCredentials(options)
     ? 'development credentials'
     : 'credentials from LATIPAY_USER_ID, LATIPAY_WALLET_ID, LATIPAY_API_KEY';
-  console.log(
-    `Latipay sandbox listening on ${sandbox.url} (user ${opts.userId}, wallet ${opts.walletId}, ${opts.currency}; ${credentials})`,
-  );
+  const state = isInMemory(options.databasePath) ? 'state in memory only' : `state in ${options.databasePath}`;
+  const account = `user ${options.userId}, wallet ${options.walletId}, ${options.currency}`;
+  console.log(`Latipay sandbox listening on ${sandbox.url} (${account}; ${credentials}; ${state})`);
   const stop = () => {
     sandbox.close().then(
       () => process.exit(0),
@@ -35,8 +63,4 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-main().catch((err: Error & { code?: string }) => {
-  // Listen errors (port in use) carry no secret; anything else is reported by its kind only.
-  console.error(`Latipay sandbox failed: ${err.code === 'EADDRINUSE' ? 'the port is already in use (set SANDBOX_PORT)' : err.message}`);
-  process.exit(1);
-});
+main().catch(exitOnStartupFailure);

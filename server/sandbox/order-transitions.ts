@@ -1,4 +1,4 @@
-import type { SandboxOrderStatus } from './order-store';
+import type { SandboxOrderStatus } from './orders';
 import type { CompletionStatus } from './control-input';
 
 /**

@@ -8,7 +8,7 @@ import { registerControlOrders } from './routes/control-orders';
 import { registerCreateOrder } from './routes/create-order';
 import { registerQueryOrder } from './routes/query-order';
 import { registerRefundOrder } from './routes/refund-order';
-import { closeSandboxState, createSandboxState, type SandboxState } from './state';
+import { closeSandboxState, createSandboxState, stopSandboxActivity, type SandboxState } from './state';
 
 function logIfInternal(app: FastifyInstance, error: FastifyError, status: number): void {
   // Only our own faults are logged, and only their message: a request error can quote the body.
@@ -65,6 +65,8 @@ async function controlRoutes(app: FastifyInstance, state: SandboxState): Promise
 /**
  * The Latipay sandbox as an encapsulated Fastify plugin (deliberately not wrapped with
  * fastify-plugin): its error handlers stay inside, and a host app can mount it under a prefix.
+ * With `databasePath` it keeps its orders in that SQLite file across restarts, and resumes
+ * the notifications it still owes once the app listens.
  */
 export const sandboxPlugin: FastifyPluginAsync<SandboxOptions> = async (app, options) => {
   const opts = resolveSandboxOptions({
@@ -75,11 +77,16 @@ export const sandboxPlugin: FastifyPluginAsync<SandboxOptions> = async (app, opt
     retryMs: options.retryMs,
     maxAttempts: options.maxAttempts,
     notifyTimeoutMs: options.notifyTimeoutMs,
+    databasePath: options.databasePath,
   });
   const state = createSandboxState(opts, app.log);
-  // preClose lets a request held by a delay fault finish before the server waits for it.
-  app.addHook('preClose', async () => closeSandboxState(state));
+  // preClose lets a request held by a delay fault finish (it may still write) before the
+  // server waits for it; the store closes once every request is over.
+  app.addHook('preClose', async () => stopSandboxActivity(state));
   app.addHook('onClose', async () => closeSandboxState(state));
+  // Deliveries an earlier run still owed resume once the app listens: a backend mounting the
+  // sandbox can then take its own notifications.
+  app.addHook('onListen', async () => state.notifier.resume());
   await app.register(async (child) => latipayRoutes(child, state));
   await app.register(async (child) => controlRoutes(child, state));
 };

@@ -10,6 +10,13 @@ export interface StartSandboxOptions extends Partial<SandboxOptions> {
   host?: string;
   /** Log one line per request (method, url, status) and the notification attempts. */
   logger?: boolean;
+  /** Where log lines go when `logger` is true (default: stdout). */
+  logStream?: LogStream;
+}
+
+/** A destination for JSON log lines. */
+export interface LogStream {
+  write(line: string): void;
 }
 
 export interface RunningSandbox {
@@ -19,24 +26,31 @@ export interface RunningSandbox {
 }
 
 /** Only method, url and status reach the log: bodies carry signatures and merchant data. */
-const LOGGER: FastifyServerOptions['logger'] = {
-  level: 'info',
-  serializers: {
-    req: (req: { method?: string; url?: string }) => ({ method: req.method, url: req.url }),
-    res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
-  },
-};
+function loggerOptions(stream: LogStream | undefined): FastifyServerOptions['logger'] {
+  return {
+    level: 'info',
+    serializers: {
+      req: (req: { method?: string; url?: string }) => ({ method: req.method, url: req.url }),
+      res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+    },
+    ...(stream ? { stream } : {}),
+  };
+}
 
 function urlHost(address: AddressInfo): string {
   return address.family === 'IPv6' ? `[${address.address}]` : address.address;
 }
 
-/** Runs the sandbox as its own HTTP server. */
+/**
+ * Runs the sandbox as its own HTTP server; with `databasePath`, on that SQLite file (see
+ * SandboxOptions). Rejects with the listen error (e.g. EADDRINUSE) or a SandboxDatabaseError,
+ * having closed everything it opened.
+ */
 export async function startSandbox(opts: StartSandboxOptions = {}): Promise<RunningSandbox> {
-  const { port = 0, host = '127.0.0.1', logger = false, ...partial } = opts;
+  const { port = 0, host = '127.0.0.1', logger = false, logStream, ...partial } = opts;
   const sandboxOptions = resolveSandboxOptions(partial);
   const app = Fastify({
-    logger: logger ? LOGGER : false,
+    logger: logger ? loggerOptions(logStream) : false,
     // One line per request, written by the onResponse hook below, instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
   });
@@ -49,11 +63,11 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Runn
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } }),
   );
-  await app.register(sandboxPlugin, sandboxOptions);
   try {
+    await app.register(sandboxPlugin, sandboxOptions);
     await app.listen({ port, host });
   } catch (err) {
-    await app.close();
+    await app.close().catch(() => undefined);
     throw err;
   }
   const address = app.server.address() as AddressInfo;

@@ -140,11 +140,11 @@ it('back from the result page while it confirms, then Pay → the same order, fo
   await shop.rt.tap('onPay');
   await check.reached;
   await shop.until(PAGES.result, (data) => data.state === 'confirming');
-  shop.rt.navigateBack(1);
+  const back = shop.backToProduct('test-item');
   check.release();
+  await back;
   await shop.transport.idle();
 
-  await shop.until(PAGES.product);
   await shop.rt.tap('onPay');
   const paid = await shop.until(PAGES.result, (data) => data.state === 'paid');
   const [order] = await shop.serverOrders();
@@ -161,9 +161,8 @@ it('back from the failure page after a cancel, then Pay → the same order paid 
   await shop.rt.tap('onPay');
   await shop.until(PAGES.result, (data) => data.state === 'failure');
   await shop.transport.idle();
-  shop.rt.navigateBack(1);
+  await shop.backToProduct('test-item');
 
-  await shop.until(PAGES.product);
   await shop.rt.tap('onPay');
   await shop.until(PAGES.result, (data) => data.state === 'paid');
   expect(shop.orderCount()).toBe(1);

@@ -141,8 +141,7 @@ it('9000 but Latipay says failed → "not confirmed, see My orders", never a new
   expect(order.status).toBe('failed');
 
   // Back to the product and Pay again: the same order is shown, nothing new is bought.
-  shop.rt.navigateBack(1);
-  await shop.until(PAGES.product);
+  await shop.backToProduct('test-item');
   await shop.rt.tap('onPay');
   const again = await shop.until(RESULT, (data) => data.state === 'unconfirmed');
   expect(again.query).toEqual({ ref: order.merchantReference });

@@ -8,7 +8,7 @@ import {
   verifyPaymentResult,
 } from '../../server/latipay';
 
-// Test vectors from shared/reference/latipay-api.md (api_key 111222333).
+// Test vectors from Latipay's public documentation, https://doc.latipay.net/v2/latipay-alipay-mini-app.html and hosted-online §3–§6 (api_key 111222333).
 const KEY = '111222333';
 
 describe('sorted-style signature', () => {

@@ -70,6 +70,17 @@ describe('product card', () => {
     expect(onSelect).toHaveBeenCalledWith(PRODUCTS[0].id);
   });
 
+  it("gives screen readers its product and price as its label, in the phone's language", () => {
+    rt = createRuntime();
+    const card = rt.mountComponent('components/product-card/product-card', { product: PRODUCTS[0] });
+    expect(card.instance.data.label).toBe('Pinot Noir, Otago, price NZ$120.00');
+    card.setProps({ product: PRODUCTS[1] });
+    expect(card.instance.data.label).toBe('Ticket, price NZ$0.01');
+    rt.dispose();
+    rt = createRuntime({ language: 'zh-Hans' });
+    expect(rt.mountComponent('components/product-card/product-card', { product: PRODUCTS[1] }).instance.data.label).toBe('Ticket，价格 NZ$0.01');
+  });
+
   it('does nothing without a product or a listener', () => {
     rt = createRuntime();
     const onSelect = jest.fn();

@@ -1,5 +1,5 @@
 // The harness itself: if it does not behave like Alipay, the page tests prove nothing.
-import { applySetData, cloneData, createRuntime, FakeMy, MAX_PAGE_STACK, parsePath } from './harness';
+import { applySetData, cloneData, createRuntime, FakeMy, MAX_PAGE_STACK, parsePath, STORAGE_LIMITS } from './harness';
 import type { FakeReply, MiniRuntime } from './harness';
 
 describe('setData semantics', () => {
@@ -89,6 +89,30 @@ describe('fake my', () => {
     }
   });
 
+  it('reads request headers from `headers` only, as older base libraries do', async () => {
+    const fake = new FakeMy({ responder: () => ({ status: 200, body: {} }) });
+    fake.my.request({ url: 'http://h/a', headers: { 'X-A': '1' } } as never);
+    fake.my.request({ url: 'http://h/b', header: { 'X-B': '2' } } as never);
+    expect(fake.requests.map((r) => r.headers)).toEqual([{ 'X-A': '1' }, {}]);
+    expect(fake.requests[1].header('X-B')).toBeUndefined();
+  });
+
+  it('refuses a storage write it cannot keep with { success: false }, without throwing, as Alipay does', () => {
+    const fake = new FakeMy();
+    const set = (key: string, data: unknown): unknown => fake.my.setStorageSync({ key, data } as never);
+    expect(set('k', 1)).toEqual({ success: true });
+    fake.storageFull = true;
+    expect(set('k', 2)).toEqual({ success: false, errorMessage: 'storage limit exceeded' });
+    expect(fake.stored('k')).toBe(1);
+    fake.storageFull = false;
+    expect(set('big', 'x'.repeat(STORAGE_LIMITS.perKey))).toMatchObject({ success: false });
+    expect(fake.stored('big')).toBeNull();
+    const fitting = Math.floor(STORAGE_LIMITS.total / STORAGE_LIMITS.perKey); // 51 values of nearly 200 KB
+    for (let i = 0; i < fitting; i += 1) expect(set(`k${i}`, 'x'.repeat(STORAGE_LIMITS.perKey - 100))).toEqual({ success: true });
+    expect(set('one-more', 'x'.repeat(STORAGE_LIMITS.perKey - 100))).toMatchObject({ success: false });
+    expect(set('k0', 'small')).toEqual({ success: true }); // replacing a value frees its room
+  });
+
   it('keeps copies in storage and answers tradePay from the cashier', async () => {
     const fake = new FakeMy({ cashier: (orderStr) => ({ resultCode: orderStr === 'a=1' ? '6001' : '9000' }) });
     const value = { a: [1] };
@@ -151,6 +175,78 @@ describe('runtime', () => {
     await rt.settle();
     expect(hooks.slice(5)).toEqual(['onUnload']);
     expect(rt.isUnloaded(first)).toBe(true);
+  });
+
+  /** Records the lifecycle hooks of the app and of the page config `route`. */
+  function recordHooks(route: string): string[] {
+    const hooks: string[] = [];
+    const wrap = (config: Record<string, unknown>, name: string, label: string): void => {
+      const original = config[name] as ((...a: unknown[]) => unknown) | undefined;
+      config[name] = function (this: unknown, ...args: unknown[]) {
+        hooks.push(label);
+        return original?.apply(this, args);
+      };
+    };
+    const app = rt.appConfig as Record<string, unknown>;
+    for (const hook of ['onHide', 'onShow']) wrap(app, hook, `app.${hook}`);
+    const page = rt.pageConfigs.get(route) as Record<string, unknown>;
+    for (const hook of ['onShow', 'onHide', 'onUnload']) wrap(page, hook, hook);
+    return hooks;
+  }
+
+  it('hides the page while the cashier is open and shows it again before the cashier answers', async () => {
+    rt = createRuntime({ responder: () => ({ hang: true }) });
+    const hooks = recordHooks('pages/orders/orders');
+    rt.launch('/pages/orders/orders');
+    hooks.length = 0;
+    let answer: ((reply: { resultCode: string }) => void) | undefined;
+    rt.fake.cashier = () => new Promise((resolve) => (answer = resolve));
+    const results: string[] = [];
+    rt.fake.my.tradePay({ orderStr: 'a=1', success: () => results.push(`success after ${hooks.join(',')}`) } as never);
+    await rt.settle();
+    expect(hooks).toEqual(['onHide']);
+    (answer as (reply: { resultCode: string }) => void)({ resultCode: '9000' });
+    await rt.settle();
+    expect(hooks).toEqual(['onHide', 'onShow']);
+    expect(results).toEqual(['success after onHide,onShow']);
+  });
+
+  it('does not show a page again that the cashier outlived', async () => {
+    rt = createRuntime({ responder: () => ({ hang: true }) });
+    const hooks = recordHooks('pages/orders/orders');
+    rt.launch('/pages/orders/orders');
+    let answer: (() => void) | undefined;
+    rt.fake.cashier = () => new Promise((resolve) => (answer = () => resolve({ resultCode: '6001' })));
+    rt.fake.my.tradePay({ orderStr: 'a=1' } as never);
+    await rt.settle();
+    rt.reLaunch('/pages/index/index');
+    hooks.length = 0;
+    (answer as () => void)();
+    await rt.settle();
+    expect(hooks).toEqual([]);
+  });
+
+  it('goes to the background and back: app then page', async () => {
+    rt = createRuntime({ responder: () => ({ hang: true }) });
+    const hooks = recordHooks('pages/orders/orders');
+    rt.launch('/pages/orders/orders');
+    hooks.length = 0;
+    rt.background();
+    rt.foreground();
+    expect(hooks).toEqual(['app.onHide', 'onHide', 'app.onShow', 'onShow']);
+  });
+
+  it('pulls down only a page that turns pull-down refresh on, until it stops the indicator', async () => {
+    rt = createRuntime({ responder: () => ({ status: 200, body: { orders: [], products: [] } }) });
+    rt.launch('/pages/result/result');
+    expect(() => rt.pullDown()).toThrow(/pullRefresh/);
+    rt.reLaunch('/pages/orders/orders');
+    await rt.settle();
+    const refreshing = rt.pullDown();
+    expect(rt.fake.pullRefreshing).toBe(true);
+    await refreshing;
+    expect(rt.fake.pullRefreshing).toBe(false);
+    expect(rt.fake.callsTo('stopPullDownRefresh')).toHaveLength(1);
   });
 
   it('refuses a page beyond the tenth and a page not in app.json', async () => {

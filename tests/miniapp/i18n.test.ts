@@ -110,6 +110,10 @@ describe('string tables', () => {
 describe('describeError', () => {
   const cases: Array<[string, unknown, string]> = [
     ['network', new ApiError('network', 'x'), en.errorNetwork],
+    ['network, error 12', new ApiError('network', 'x', null, null, 12), en.errorNetwork],
+    ['no permission: domain not whitelisted (error 4)', new ApiError('network', 'x', null, null, 4), en.errorDomainNotAllowed.replace('{code}', '4')],
+    ['no permission: domain not whitelisted (error 11)', new ApiError('network', 'x', null, null, 11), en.errorDomainNotAllowed.replace('{code}', '11')],
+    ['request stopped or throttled (error 20)', new ApiError('network', 'x', null, null, 20), en.errorRequestStopped],
     ['timeout', new ApiError('timeout', 'x'), en.errorTimeout],
     ['malformed', new ApiError('malformed', 'x'), en.errorMalformed],
     ['unknown product', new ApiError('http', 'x', 404, 'unknown_product'), en.errorUnknownProduct],
@@ -128,6 +132,14 @@ describe('describeError', () => {
     ['anything else', new Error('secret detail'), en.errorUnexpected],
   ];
 
+  it('says what to check when Alipay refuses a request: the domain whitelist, or the IDE setting', () => {
+    expect(en.errorDomainNotAllowed).toMatch(/whitelist/);
+    expect(en.errorDomainNotAllowed).toContain('忽略 httpRequest 域名合法性检查');
+    expect(zhCN.errorDomainNotAllowed).toMatch(/服务器域名白名单/);
+    expect(zhCN.errorDomainNotAllowed).toContain('忽略 httpRequest 域名合法性检查');
+    expect(en.errorRequestStopped).not.toBe(en.errorNetwork);
+  });
+
   it.each(cases)('%s', (_label, error, text) => {
     const { errorText, uninstall } = load('en');
     try {
@@ -142,6 +154,8 @@ describe('describeError', () => {
     const { errorText, uninstall } = load('zh-Hans');
     try {
       expect(errorText.describeError(new ApiError('network', 'x'))).toBe(zhCN.errorNetwork);
+      expect(errorText.describeError(new ApiError('network', 'x', null, null, 11))).toBe(zhCN.errorDomainNotAllowed.replace('{code}', '11'));
+      expect(errorText.describeError(new ApiError('network', 'x', null, null, 20))).toBe(zhCN.errorRequestStopped);
       expect(errorText.describeError(new ApiError('http', 'server said: secret', 400, 'invalid_request'))).not.toContain('secret');
     } finally {
       uninstall();

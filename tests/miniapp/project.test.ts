@@ -25,7 +25,7 @@ describe('mini.project.json', () => {
     expect(compileOptions.enableNodeModuleBabelTransform).toBe(true);
   });
 
-  it.each(['server/**', 'tests/**', 'bench/**', '.ci/**', 'data/**', 'jest.config.js'])(
+  it.each(['server/**', 'tests/**', 'bench/**', 'scripts/**', '.ci/**', 'data/**', 'jest.config.js'])(
     'keeps %s out of the compile and out of the package',
     (glob) => {
       expect(ignored).toContain(glob);
@@ -51,6 +51,16 @@ describe('tsconfig.json (the mini app type check)', () => {
     expect(tsconfig.include).toEqual(
       expect.arrayContaining(['app.ts', 'pages/**/*.ts', 'components/**/*.ts', 'utils/**/*.ts', 'config/**/*.ts']),
     );
+  });
+});
+
+describe('config/env.ts', () => {
+  it('is the only module named env: the one place for the backend URLs', () => {
+    const envModules = MINI_APP_SOURCES.map((file) => path.relative(PROJECT_ROOT, file).split(path.sep).join('/')).filter((file) =>
+      /(^|\/)env\.ts$/.test(file),
+    );
+    expect(envModules).toEqual(['config/env.ts']);
+    expect(fs.existsSync(path.join(PROJECT_ROOT, 'utils/env-version.ts'))).toBe(true);
   });
 });
 

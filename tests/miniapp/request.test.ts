@@ -1,6 +1,6 @@
 import { API_BASE_URLS, REQUEST_TIMEOUT_MS } from '../../config/env';
-import { ApiError, isApiError, isUncertainFailure } from '../../utils/api-error';
-import { apiBaseUrl, currentEnvVersion } from '../../utils/env';
+import { ApiError, isApiError, isDomainNotAllowed, isRequestStopped, isUncertainFailure } from '../../utils/api-error';
+import { apiBaseUrl, currentEnvVersion } from '../../utils/env-version';
 import { buildUrl, request } from '../../utils/request';
 import { installFakeMy } from './harness';
 import type { FakeMy, FakeReply } from './harness';
@@ -147,9 +147,23 @@ describe('request', () => {
     expect(isUncertainFailure(error)).toBe(true);
   });
 
-  it('domain not whitelisted (error 11) is a network failure', async () => {
-    answer({ networkError: true, error: 11 });
-    expect(await failureOf(request({ method: 'GET', path: '/x' }))).toMatchObject({ kind: 'network' });
+  it.each([4, 11, 20])('Alipay refusing the request (error %i) is a network failure that keeps its error number', async (code) => {
+    answer({ networkError: true, error: code });
+    const error = await failureOf(request({ method: 'GET', path: '/x' }));
+    expect(error).toMatchObject({ kind: 'network', requestError: code });
+    expect(isDomainNotAllowed(error)).toBe(code !== 20);
+    expect(isRequestStopped(error)).toBe(code === 20);
+    // Nothing says the server never saw it (20), so a retry keeps its Idempotency-Key.
+    expect(isUncertainFailure(error)).toBe(true);
+  });
+
+  it('sends its headers as `headers`, never `header` (older base libraries read only `headers`)', async () => {
+    answer({ status: 200, body: {} });
+    await request({ method: 'GET', path: '/x', headers: { 'X-Buyer-Id': 'b-1' } });
+    const [args] = fake.callsTo('request');
+    expect(args.headers).toMatchObject({ 'X-Buyer-Id': 'b-1' });
+    expect(args).not.toHaveProperty('header');
+    expect(fake.requests[0].header('X-Buyer-Id')).toBe('b-1');
   });
 
   it('my.request throwing is a network failure', async () => {

@@ -28,12 +28,33 @@ beforeEach(() => {
 afterEach(() => uninstall());
 
 type Buyer = typeof import('../../utils/buyer');
-function freshBuyer(): Buyer {
-  let mod: Buyer | undefined;
+type Payments = typeof import('../../utils/payment-store');
+
+/** The module as a new launch of the app loads it (module state starts over). */
+function fresh<T>(path: string): T {
+  let mod: T | undefined;
   jest.isolateModules(() => {
-    mod = require('../../utils/buyer') as Buyer;
+    mod = require(path) as T;
   });
-  return mod as Buyer;
+  return mod as T;
+}
+const freshBuyer = (): Buyer => fresh<Buyer>('../../utils/buyer');
+const freshPayments = (): Payments => fresh<Payments>('../../utils/payment-store');
+
+function makeSetStorageThrow(): void {
+  (fake.my as Record<string, unknown>).setStorageSync = () => {
+    throw new Error('storage is full');
+  };
+}
+
+function makeGetStorageThrow(): () => void {
+  const original = fake.my.getStorageSync;
+  (fake.my as Record<string, unknown>).getStorageSync = () => {
+    throw new Error('broken');
+  };
+  return () => {
+    (fake.my as Record<string, unknown>).getStorageSync = original;
+  };
 }
 
 describe('ids', () => {
@@ -45,13 +66,28 @@ describe('ids', () => {
 });
 
 describe('storage', () => {
-  it('never throws', () => {
+  it('reads what is stored, and null for nothing', () => {
+    expect(writeStorage('k', { a: 1 })).toBe(true);
+    expect(readStorage('k')).toEqual({ ok: true, data: { a: 1 } });
+    expect(readStorage('none')).toEqual({ ok: true, data: null });
+  });
+
+  it('reports a refused write, whether my.setStorageSync returns { success: false } or throws', () => {
     fake.storageFull = true;
     expect(writeStorage('k', 1)).toBe(false);
-    (fake.my as Record<string, unknown>).getStorageSync = () => {
-      throw new Error('broken');
-    };
-    expect(readStorage('k')).toBeNull();
+    expect(fake.stored('k')).toBeNull();
+    makeSetStorageThrow();
+    expect(writeStorage('k', 1)).toBe(false);
+  });
+
+  it('counts a runtime that returns nothing from setStorageSync as saved', () => {
+    (fake.my as Record<string, unknown>).setStorageSync = () => undefined;
+    expect(writeStorage('k', 1)).toBe(true);
+  });
+
+  it('reports a read that failed apart from an empty key, and never throws', () => {
+    makeGetStorageThrow();
+    expect(readStorage('k')).toEqual({ ok: false });
   });
 });
 
@@ -70,10 +106,41 @@ describe('buyer id', () => {
     expect(fake.stored('buyerId')).toBe(id);
   });
 
-  it('stays the same for the session when storage is full', () => {
-    fake.storageFull = true;
+  it.each(['returns { success: false }', 'throws'])(
+    'with storage full (setStorageSync %s) stays the same for the session, and is saved once storage has room',
+    (how) => {
+      const restore = fake.my.setStorageSync;
+      if (how === 'throws') makeSetStorageThrow();
+      else fake.storageFull = true;
+      const buyer = freshBuyer();
+      const id = buyer.buyerId();
+      expect(buyer.buyerId()).toBe(id);
+      expect(fake.stored('buyerId')).toBeNull();
+
+      (fake.my as Record<string, unknown>).setStorageSync = restore;
+      fake.storageFull = false;
+      expect(buyer.buyerId()).toBe(id);
+      expect(fake.stored('buyerId')).toBe(id);
+      // The next launch is the same shopper.
+      expect(freshBuyer().buyerId()).toBe(id);
+    },
+  );
+
+  it('stops writing once the id is saved', () => {
     const buyer = freshBuyer();
-    expect(buyer.buyerId()).toBe(buyer.buyerId());
+    buyer.buyerId();
+    buyer.buyerId();
+    expect(fake.callsTo('setStorageSync')).toHaveLength(1);
+  });
+
+  it('never writes over an id that storage could not read', () => {
+    fake.my.setStorageSync({ key: 'buyerId', data: 'stored-buyer-0001' } as never);
+    const readable = makeGetStorageThrow();
+    const id = freshBuyer().buyerId();
+    expect(id).not.toBe('stored-buyer-0001');
+    expect(fake.stored('buyerId')).toBe('stored-buyer-0001');
+    readable();
+    expect(freshBuyer().buyerId()).toBe('stored-buyer-0001');
   });
 });
 
@@ -130,6 +197,47 @@ describe('payment store', () => {
     expect(store.load('M2')).toBeNull();
     expect(store.load('M3')).not.toBeNull();
     expect(store.load(`M${MAX_STORED_PAYMENTS + 2}`)).not.toBeNull();
+  });
+
+  it('with storage full, keeps the payments in memory for the session, and saves them once storage has room', () => {
+    const { createPaymentStore: newStore } = freshPayments();
+    let now = 1;
+    const store = newStore(() => now);
+    store.save(created('M1'));
+    fake.storageFull = true;
+    now = 2;
+    store.save(created('M2', 'sandbox'));
+    store.recordCode('M2', '6001');
+    expect(fake.stored('pendingPayments')).toEqual({ M1: expect.anything() });
+    // Every page's store of this session sees them: pay again and "bought this recently" still work.
+    const other = newStore(() => 3);
+    expect(other.load('M2')).toMatchObject({ gatewaydata, mode: 'sandbox', lastCode: '6001' });
+    expect(other.findRecent('pinot', 1, 10)).toBe('M2');
+    other.forget('M1');
+    expect(other.load('M1')).toBeNull();
+
+    fake.storageFull = false;
+    other.recordCode('M2', '9000');
+    expect(Object.keys(fake.stored('pendingPayments') as object)).toEqual(['M2']);
+    expect(freshPayments().createPaymentStore().load('M2')).toMatchObject({ lastCode: '9000' });
+  });
+
+  it('with setStorageSync throwing, keeps the payments in memory for the session', () => {
+    const { createPaymentStore: newStore } = freshPayments();
+    makeSetStorageThrow();
+    newStore(() => 1).save(created('M1'));
+    expect(newStore().load('M1')).toMatchObject({ gatewaydata });
+  });
+
+  it('never writes over payments that storage could not read', () => {
+    createPaymentStore(() => 1).save(created('M1'));
+    const { createPaymentStore: newStore } = freshPayments();
+    const readable = makeGetStorageThrow();
+    const store = newStore(() => 2);
+    store.save(created('M2'));
+    expect(store.load('M2')).not.toBeNull();
+    readable();
+    expect(Object.keys(fake.stored('pendingPayments') as object)).toEqual(['M1']);
   });
 
   it('ignores damaged entries', () => {

@@ -4,7 +4,17 @@ import * as path from 'path';
 import { TransformCompiler } from '@alipay/axml-transverter';
 import { createRuntime, isLocalComponent, PROJECT_ROOT, resolveComponentPath } from './harness';
 import type { MiniRuntime } from './harness';
-import { BUILT_IN_TAGS, handlerNames, readTags, stringKeys, walk } from './harness/axml';
+import {
+  BUILT_IN_TAGS,
+  EXPRESSION_LITERALS,
+  bindingRoots,
+  handlerNames,
+  readTags,
+  setDataKeys,
+  stringKeys,
+  templateNames,
+  walk,
+} from './harness/axml';
 import { en } from '../../utils/strings-en';
 
 type Json = Record<string, unknown>;
@@ -45,6 +55,30 @@ describe('the checks themselves catch mistakes', () => {
   it('finds handlers and string keys', () => {
     expect(handlerNames('<view onTap="a" catchTap="b" onChange="{{c}}" />')).toEqual({ static: ['a', 'b'], dynamic: ['{{c}}'] });
     expect(stringKeys('<text>{{s.pay}} {{paying ? s.paying : s.pay}} {{xs.no}}</text>')).toEqual(['pay', 'paying', 'pay']);
+  });
+
+  it('finds the top-level names bindings read, and the names a template brings in', () => {
+    expect(bindingRoots('<view a:if="{{state === \'ready\' && order.refunds.length > 0}}">{{paying ? s.paying : s.pay}} {{ a . b }} {{1.5e3}}</view>')).toEqual([
+      'state',
+      'order',
+      'paying',
+      's',
+      's',
+      'a',
+    ]);
+    expect(templateNames('<view a:for="{{xs}}" a:for-item="x"><view a:for="{{ys}}" /></view><import-sjs name="fmt" from="./f.sjs" />')).toEqual([
+      'x',
+      'index',
+      'item',
+      'index',
+      'fmt',
+    ]);
+  });
+
+  it('finds the keys setData sets', () => {
+    const code = `this.setData({ state: 'x', errorText: describe(e, { a: 1 }), 'order.status': s, list, ...extra });
+      page.setData(patch); this.setData({ [dynamic]: 1, note: \`a, \${b}\` })`;
+    expect(setDataKeys(code)).toEqual(['state', 'errorText', 'order', 'list', 'note']);
   });
 });
 
@@ -113,6 +147,29 @@ describe.each(templates)('%s.axml', (id, kind) => {
     expect(declared.filter((name) => !used.has(name))).toEqual([]);
   });
 
+  it('binds only data it has (initial data, props, setData keys), its methods, loop variables and literals', () => {
+    const config = (kind === 'page' ? rt.pageConfigs.get(id) : rt.componentConfigs.get(id)) as Json;
+    const code = fs.readFileSync(path.join(PROJECT_ROOT, `${id}.ts`), 'utf8');
+    const methods = (kind === 'page' ? config : (config.methods as Json | undefined) ?? {}) as Json;
+    const known = new Set([
+      ...Object.keys((config.data as Json | undefined) ?? {}),
+      ...Object.keys((config.props as Json | undefined) ?? {}),
+      ...setDataKeys(code),
+      ...Object.keys(methods).filter((name) => typeof methods[name] === 'function'),
+      ...templateNames(text),
+      ...EXPRESSION_LITERALS,
+    ]);
+    expect(bindingRoots(text).filter((name) => !known.has(name))).toEqual([]);
+  });
+
+  it('colours every <ant-loading> (its default #fff is invisible on the light page)', () => {
+    for (const tag of readTags(text).filter((t) => t.name === 'ant-loading')) {
+      // antd-mini's spin loader takes only a hex colour code.
+      expect(tag.attributes.color).toMatch(/^#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?$/);
+      expect(tag.attributes.color.toLowerCase()).not.toMatch(/^#f{3}(f{3})?$/);
+    }
+  });
+
   if (kind === 'page') {
     it('shows only texts that exist in the string tables', () => {
       expect(stringKeys(text).filter((key) => !(key in en))).toEqual([]);
@@ -170,5 +227,19 @@ describe('antd-mini components used, down to what they use', () => {
 
   it.each(antd)('%s resolves, with every component and module it needs', (ref) => {
     expect(problemsOf(resolveComponentPath(PROJECT_ROOT, '', ref), new Set())).toEqual([]);
+  });
+});
+
+describe('accessibility', () => {
+  it('the tappable product card is a button with a label for screen readers', () => {
+    const [card] = readTags(source('components/product-card/product-card'));
+    expect(card.attributes).toMatchObject({ role: 'button', 'aria-label': '{{label}}', onTap: 'onTap' });
+  });
+});
+
+describe('pull-down refresh', () => {
+  it.each(['pages/index/index', 'pages/orders/orders'])('%s turns it on and handles it', (page) => {
+    expect(readJson(path.join(PROJECT_ROOT, `${page}.json`)).pullRefresh).toBe(true);
+    expect(typeof (rt.pageConfigs.get(page) as Json).onPullDownRefresh).toBe('function');
   });
 });

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig, type Env } from '../../server/app/config';
+import { ConfigError, loadConfig, type Env } from '../../server/app/config/config';
 import { SANDBOX_DEV_CREDENTIALS } from '../../server/sandbox';
 
 const PUBLIC = 'https://shop.example.com';

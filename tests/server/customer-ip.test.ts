@@ -1,4 +1,4 @@
-import { customerIpv4 } from '../../server/app/customer-ip';
+import { customerIpv4 } from '../../server/app/http/customer-ip';
 
 describe('customer IPv4 sent to Latipay', () => {
   it('keeps IPv4 and unwraps an IPv4-mapped IPv6 peer', () => {

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { openDatabase, type Db } from '../../server/app/db';
-import { GroupCommit } from '../../server/app/group-commit';
+import { openDatabase, type Db } from '../../server/app/store/db';
+import { GroupCommit } from '../../server/app/store/group-commit';
 
 describe('GroupCommit', () => {
   let dir: string;

@@ -1,4 +1,4 @@
-import { REFERENCE_PATTERN, newMerchantReference, newRefundId } from '../../server/app/ids';
+import { REFERENCE_PATTERN, newMerchantReference, newRefundId } from '../../server/app/store/ids';
 
 describe('merchant references and refund ids', () => {
   it('start with the creation time, so later orders sort after earlier ones', () => {

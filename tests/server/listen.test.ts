@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError } from '../../server/app/config';
+import { ConfigError } from '../../server/app/config/config';
 import { startTestServer } from '../support/server';
 
 async function refusal(env: Record<string, string>): Promise<ConfigError> {

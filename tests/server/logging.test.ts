@@ -46,7 +46,8 @@ describe('logs', () => {
 
   it('start with the mode line, and tie each request line to a request id', () => {
     const entries = server.logEntries();
-    expect(entries[0]).toMatchObject({ mode: 'sandbox', msg: expect.stringContaining('sandbox') });
+    expect(entries[0]).toMatchObject({ msg: expect.stringMatching(/^Latipay sandbox mode: .*; listening at http:/) });
+    expect(entries[1]).toMatchObject({ mode: 'sandbox', msg: expect.stringContaining('Latipay sandbox at') });
     const requestLines = entries.filter((e) => e.msg === 'incoming request' || e.msg === 'request completed');
     expect(requestLines.length).toBeGreaterThan(10);
     for (const line of requestLines) expect(line.reqId).toEqual(expect.any(String));

@@ -1,3 +1,4 @@
+import { signPaymentResult } from '../../server/latipay';
 import { startTestServer, type TestServer } from '../support/server';
 import { readRows } from './helpers/db';
 import { http, waitFor } from './helpers/http';
@@ -25,7 +26,7 @@ afterAll(async () => {
 const storedNotifications = (ref: string) =>
   readRows<{ source: string; status: string; outcome: string; fields: string }>(
     server.databasePath,
-    'SELECT source, status, outcome, fields FROM notifications WHERE merchant_reference = ? ORDER BY id',
+    'SELECT source, status, outcome, fields FROM payment_results WHERE merchant_reference = ? ORDER BY id',
     ref,
   );
 
@@ -155,13 +156,23 @@ describe('Latipay notifications', () => {
     expect(storedNotifications('Mdoesnotexist')).toEqual([]);
   });
 
-  it('malformed notifications get 4xx: missing fields, JSON body', async () => {
+  it('checks the signature before the fields: an unsigned or incomplete forgery gets 403, a signed one missing a field 400', async () => {
     const order = await createdOrder(server);
     const good = notification(order, 'paid', server.latipay.apiKey);
     const { signature: _omitted, ...unsigned } = good;
-    const missing = await notify(server, unsigned);
+    const noSignature = await notify(server, unsigned);
+    expect(noSignature.status).toBe(403);
+    expect(noSignature.body.error.code).toBe('invalid_signature');
+    const { payment_method: _dropped, ...incomplete } = good;
+    const forged = await notify(server, incomplete);
+    expect(forged.status).toBe(403);
+    expect(forged.body.error.code).toBe('invalid_signature');
+    // Signed over an empty payment_method, then sent without it: authentic, but incomplete.
+    const signed = { merchant_reference: good.merchant_reference, payment_method: '', status: good.status, currency: good.currency, amount: good.amount };
+    const signedWithout = { ...incomplete, signature: signPaymentResult(signed, server.latipay.apiKey) };
+    const missing = await notify(server, signedWithout);
     expect(missing.status).toBe(400);
-    expect(missing.body.error).toEqual({ code: 'invalid_request', message: expect.stringContaining('signature') });
+    expect(missing.body.error).toEqual({ code: 'invalid_request', message: expect.stringContaining('payment_method') });
     const json = await http(`${server.url}/api/latipay/notify`, { json: good });
     expect(json.status).toBe(415);
     expect(json.body.error.code).toBe('unsupported_media_type');

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openDatabase, type Db } from '../../server/app/db';
+import { openDatabase, type Db } from '../../server/app/store/db';
 import { createOrderStore } from '../../server/app/store/orders';
 
 let dir: string;

@@ -1,5 +1,5 @@
 import type { OrderStatus } from '../../server/contract';
-import { isPaymentOpen, nextStatus, outcomeOf } from '../../server/app/payment-state';
+import { isPaymentOpen, nextStatus, outcomeOf } from '../../server/app/domain/payment-state';
 
 const ALL: OrderStatus[] = ['creating', 'create_failed', 'pending', 'paid', 'failed', 'partially_refunded', 'refunded'];
 

@@ -1,6 +1,5 @@
 import type { SandboxCashierAction } from '../../server/contract';
-import { IN_PROCESS_SANDBOX_PREFIX } from '../../server/app/sandbox-control';
-import { SANDBOX_PREFIX } from '../../server/app/start-server';
+import { IN_PROCESS_SANDBOX_PREFIX } from '../../server/app/sandbox/mount';
 import { SANDBOX_DEV_CREDENTIALS, startSandbox, type RunningSandbox } from '../../server/sandbox';
 import { startTestServer, type TestServer } from '../support/server';
 import { readRows } from './helpers/db';
@@ -13,7 +12,7 @@ const settle = (server: TestServer, ref: string, body: unknown) => http(settleUr
 const notificationsOf = (server: TestServer, ref: string) =>
   readRows<{ source: string; status: string; outcome: string }>(
     server.databasePath,
-    'SELECT source, status, outcome FROM notifications WHERE merchant_reference = ? ORDER BY id',
+    'SELECT source, status, outcome FROM payment_results WHERE merchant_reference = ? ORDER BY id',
     ref,
   );
 
@@ -25,7 +24,6 @@ describe('POST /api/sandbox/orders/{ref}/settle (sandbox mode)', () => {
   afterAll(() => server.close());
 
   it('mounts the sandbox where the cashier route expects it', () => {
-    expect(IN_PROCESS_SANDBOX_PREFIX).toBe(SANDBOX_PREFIX);
     expect(server.sandboxUrl).toBe(`${server.url}${IN_PROCESS_SANDBOX_PREFIX}`);
   });
 
@@ -137,14 +135,44 @@ describe('POST /api/sandbox/orders/{ref}/settle (sandbox mode)', () => {
 });
 
 describe('the sandbox cashier after a restart', () => {
-  it('answers 502 for an order the new sandbox does not know (it keeps orders in memory)', async () => {
+  it('pays an order created before the restart: the in-process sandbox keeps its orders beside the database', async () => {
     let server = await startTestServer();
     try {
       const order = await createdOrder(server);
       server = await server.restart();
       const res = await settle(server, order.merchantReference, { action: 'pay' });
+      expect(res.status).toBe(200);
+      expect(res.body.resultCode).toBe('9000');
+      await waitForStatus(server, order.merchantReference, 'paid');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refreshes an order created before the restart, and its paid result is learned by asking', async () => {
+    let server = await startTestServer();
+    try {
+      const order = await createdOrder(server);
+      server = await server.restart();
+      await http(`${server.sandboxUrl}/sandbox/orders/${order.merchantReference}/complete`, {
+        json: { status: 'paid', notification: 'drop' },
+      });
+      const refreshed = await getOrder(server, order.merchantReference, true);
+      expect(refreshed.status).toBe(200);
+      expect(refreshed.body.order.status).toBe('paid');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('SANDBOX_DATABASE_PATH=:memory: forgets orders on a restart, as a test may want: 502', async () => {
+    let server = await startTestServer({ env: { SANDBOX_DATABASE_PATH: ':memory:' } });
+    try {
+      const order = await createdOrder(server);
+      server = await server.restart();
+      const res = await settle(server, order.merchantReference, { action: 'pay' });
       expect(res.status).toBe(502);
-      expect(res.body.error).toEqual({ code: 'latipay_error', message: expect.stringContaining('restart') });
+      expect(res.body.error).toEqual({ code: 'latipay_error', message: expect.stringContaining('does not know this order') });
       expect(await orderStatus(server, order.merchantReference)).toBe('pending');
     } finally {
       await server.close();

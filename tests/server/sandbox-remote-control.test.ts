@@ -1,4 +1,4 @@
-import { isLocalPeer } from '../../server/app/in-process-sandbox';
+import { isLocalPeer } from '../../server/app/sandbox/mount';
 import { startTestServer, type TestServer } from '../support/server';
 import { http } from './helpers/http';
 import { createdOrder } from './helpers/shop';

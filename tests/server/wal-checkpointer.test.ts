@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { openDatabase, type Db } from '../../server/app/db';
-import { WalCheckpointer } from '../../server/app/wal-checkpointer';
+import { openDatabase, type Db } from '../../server/app/store/db';
+import { WalCheckpointer } from '../../server/app/store/wal-checkpointer';
 
 const autocheckpoint = (db: Db) => db.pragma('wal_autocheckpoint', { simple: true });
 

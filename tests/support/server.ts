@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { PaymentMode } from '../../server/contract';
-import { loadConfig, type Env } from '../../server/app/config';
-import { startServer } from '../../server/app/start-server';
+import { loadConfig, type Env } from '../../server/app/config/config';
+import { startServer } from '../../server/app/server';
 import type { SandboxOptions } from '../../server/sandbox';
 
 export interface TestServerOptions {
@@ -36,7 +36,7 @@ export interface TestServer {
   logEntries(): Record<string, unknown>[];
   /** Stops the server and deletes its temporary directory. */
   close(): Promise<void>;
-  /** Stops this server, keeping the database, and starts a new one on the same file. */
+  /** Stops this server, keeping the database, and starts a new one on the same file and port. */
   restart(options?: TestServerOptions): Promise<TestServer>;
 }
 
@@ -83,9 +83,11 @@ async function launch(env: Env, options: TestServerOptions, tempDir: string): Pr
       await stop();
       rmSync(tempDir, { recursive: true, force: true });
     },
+    /** On the same port, as `npm start` would: Latipay's callbacks of earlier orders still reach it. */
     async restart(next: TestServerOptions = {}) {
       await stop();
-      return launch(buildEnv(env, next.env), { ...options, ...next }, tempDir);
+      const samePort = { PORT: new URL(running.url).port, ...next.env };
+      return launch(buildEnv(env, samePort), { ...options, ...next }, tempDir);
     },
   };
 }

@@ -1,11 +1,10 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../context';
+import { ERRORS, HealthResponse } from '../http/schemas';
+import { checkHealth } from '../services/health';
 
-export function healthRoutes(ctx: AppContext): FastifyPluginAsync {
+export function healthRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.get('/healthz', async () => {
-      ctx.stores.db.prepare('SELECT 1').get();
-      return { status: 'ok', mode: ctx.mode };
-    });
+    app.get('/healthz', { schema: { response: { 200: HealthResponse, ...ERRORS } } }, async () => checkHealth(ctx));
   };
 }

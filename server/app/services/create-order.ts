@@ -1,14 +1,13 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { CreateOrderResponse, GatewayData } from '../../contract';
 import type { AppContext } from '../context';
-import { nowIso } from '../db';
-import { ApiError, recordedError } from '../errors';
-import { stillInProgress } from '../idempotency';
-import { newMerchantReference } from '../ids';
-import { LatipayCallError, latipayApiError } from '../latipay-error';
-import { viewOrder } from '../order-view';
+import { nowIso } from '../store/db';
+import { HttpError, recordedError } from '../errors';
+import { newMerchantReference } from '../store/ids';
+import { LatipayCallError, latipayHttpError } from '../latipay/call-error';
+import { viewOrder } from './order-view';
 import type { NewOrder } from '../store/orders';
-import { callOnce } from './idempotent-call';
+import { callOnce, stillInProgress } from './idempotency';
 
 export interface CreateOrderInput {
   productId: string;
@@ -70,9 +69,9 @@ async function callLatipay(
     // The same as response() would read back, without reading the row and its gatewaydata again.
     return recorded && { order: viewOrder(ctx.stores, recorded), gatewaydata: created.gatewaydata, mode: ctx.mode };
   } catch (err) {
-    const apiError = err instanceof LatipayCallError ? latipayApiError(err, 'create the order') : null;
+    const apiError = err instanceof LatipayCallError ? latipayHttpError(err, 'create the order') : null;
     if (!apiError) log.error({ err }, 'creating the order failed');
-    const failure = apiError ?? new ApiError(500, 'internal_error', 'the order could not be created');
+    const failure = apiError ?? new HttpError(500, 'internal_error', 'the order could not be created');
     await ctx.groupCommit.run(() =>
       ctx.stores.orders.markCreateFailed(
         merchantReference,
@@ -94,7 +93,7 @@ export async function createOrder(
   log: FastifyBaseLogger,
 ): Promise<CreateOrderResponse> {
   const product = ctx.config.catalog.get(input.productId);
-  if (!product) throw new ApiError(400, 'unknown_product', `there is no product "${input.productId}"`);
+  if (!product) throw new HttpError(400, 'unknown_product', `there is no product "${input.productId}"`);
   const order = {
     merchantReference: newMerchantReference(),
     buyerId: input.buyerId,

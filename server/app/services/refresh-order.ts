@@ -1,12 +1,12 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { formatCents, parseAmount } from '../../latipay/amount';
 import { verifyPaymentResult } from '../../latipay/signature';
-import type { QueryResponse } from '../../latipay/types';
+import type { QueryAnswer } from '../../latipay/types';
 import type { AppContext } from '../context';
-import { nowIso } from '../db';
-import { LatipayCallError, latipayApiError } from '../latipay-error';
-import { isPaymentOpen, outcomeOf } from '../payment-state';
-import { settlePayment } from '../settle-payment';
+import { nowIso } from '../store/db';
+import { LatipayCallError, latipayHttpError } from '../latipay/call-error';
+import { isPaymentOpen, outcomeOf } from '../domain/payment-state';
+import { applyAndLogPaymentResult } from './apply-payment-result';
 import type { OrderRow } from '../store/orders';
 
 const ACTION = 'check the payment';
@@ -17,7 +17,7 @@ const ACTION = 'check the payment';
  * 2-decimal amount first; if that fails, over the answer's amount (a signed mismatch, which
  * is an anomaly rather than a forgery). Null when neither verifies.
  */
-function signedAmount(answer: QueryResponse, order: OrderRow, apiKey: string): { amount: string; cents: number | null } | null {
+function signedAmount(answer: QueryAnswer, order: OrderRow, apiKey: string): { amount: string; cents: number | null } | null {
   const fields = (amount: string) => ({
     merchant_reference: answer.merchant_reference,
     payment_method: answer.payment_method,
@@ -38,17 +38,17 @@ function signedAmount(answer: QueryResponse, order: OrderRow, apiKey: string): {
 
 /** Asks Latipay, verifies the answer and applies it. */
 async function checkWithLatipay(ctx: AppContext, order: OrderRow, log: FastifyBaseLogger): Promise<void> {
-  let answer: QueryResponse;
+  let answer: QueryAnswer;
   try {
     answer = await ctx.latipay.queryOrder(order.merchant_reference, log);
   } catch (err) {
-    if (err instanceof LatipayCallError) throw latipayApiError(err, ACTION);
+    if (err instanceof LatipayCallError) throw latipayHttpError(err, ACTION);
     throw err;
   }
   const signed = signedAmount(answer, order, ctx.config.latipay.apiKey);
   if (!signed) {
     log.warn({ merchantReference: order.merchant_reference }, 'Latipay query answer with an invalid signature');
-    throw latipayApiError(new LatipayCallError('invalid', 'the signature does not verify', true), ACTION);
+    throw latipayHttpError(new LatipayCallError('invalid', 'the signature does not verify', { mayHaveReachedLatipay: true }), ACTION);
   }
   // Our own call to Latipay about this reference: its order id may fill a missing one.
   if (typeof answer.order_id === 'string' && answer.order_id !== '') {
@@ -56,11 +56,11 @@ async function checkWithLatipay(ctx: AppContext, order: OrderRow, log: FastifyBa
   }
   const outcome = outcomeOf(answer.status);
   if (outcome === null) {
-    throw latipayApiError(new LatipayCallError('invalid', `unknown status "${answer.status}"`, true), ACTION);
+    throw latipayHttpError(new LatipayCallError('invalid', `unknown status "${answer.status}"`, { mayHaveReachedLatipay: true }), ACTION);
   }
   // A pending answer changes nothing; it is not stored so polling does not fill the table.
   if (outcome === 'pending') return;
-  settlePayment(
+  applyAndLogPaymentResult(
     ctx.stores,
     {
       source: 'query',
@@ -80,7 +80,7 @@ async function checkWithLatipay(ctx: AppContext, order: OrderRow, log: FastifyBa
  * `?refresh=true`: an order whose payment result may still change, or a paid one whose
  * Latipay order id (needed to refund) never came, is checked with Latipay's payment result
  * interface; a paid or failed answer goes through the same state machine as a notification.
- * Concurrent refreshes of one order share one query. Throws ApiError when Latipay cannot
+ * Concurrent refreshes of one order share one query. Throws HttpError when Latipay cannot
  * answer usefully.
  */
 export async function refreshOrder(ctx: AppContext, order: OrderRow, log: FastifyBaseLogger): Promise<void> {

@@ -2,16 +2,15 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { RefundResponse } from '../../contract';
 import { formatCents } from '../../latipay/amount';
 import type { AppContext } from '../context';
-import { nowIso } from '../db';
-import { ApiError, notFound, recordedError } from '../errors';
-import { stillInProgress } from '../idempotency';
-import { newRefundId } from '../ids';
-import { LatipayCallError, latipayApiError } from '../latipay-error';
-import { toRefund, viewOrder } from '../order-view';
+import { nowIso } from '../store/db';
+import { HttpError, notFound, recordedError } from '../errors';
+import { newRefundId } from '../store/ids';
+import { LatipayCallError, latipayHttpError } from '../latipay/call-error';
+import { toRefund, viewOrder } from './order-view';
 import type { Stores } from '../store';
 import type { OrderRow } from '../store/orders';
 import type { RefundRow } from '../store/refunds';
-import { callOnce } from './idempotent-call';
+import { callOnce, stillInProgress } from './idempotency';
 
 export interface RefundInput {
   merchantReference: string;
@@ -36,10 +35,10 @@ function response(ctx: AppContext, refundId: string): RefundResponse {
 /** Throws unless `cents` may be refunded now: paid, and not more than what is neither refunded nor reserved. */
 function checkRefundable(ctx: AppContext, order: OrderRow, cents: number): void {
   if (order.status !== 'paid' && order.status !== 'partially_refunded') {
-    throw new ApiError(409, 'order_not_refundable', `the order is ${order.status}; only paid orders can be refunded`);
+    throw new HttpError(409, 'order_not_refundable', `the order is ${order.status}; only paid orders can be refunded`);
   }
   if (order.latipay_order_id === null) {
-    throw new ApiError(
+    throw new HttpError(
       409,
       'order_not_refundable',
       "Latipay's order id for this order is not known yet; refresh the order first (GET /api/orders/{merchantReference}?refresh=true)",
@@ -48,7 +47,7 @@ function checkRefundable(ctx: AppContext, order: OrderRow, cents: number): void 
   const reserved = ctx.stores.refunds.reservedCents(order.merchant_reference);
   const refundable = Math.max(order.amount_cents - order.refunded_cents - reserved, 0);
   if (cents > refundable) {
-    throw new ApiError(409, 'refund_exceeds_balance', `at most ${formatCents(refundable)} ${order.currency} can be refunded`);
+    throw new HttpError(409, 'refund_exceeds_balance', `at most ${formatCents(refundable)} ${order.currency} can be refunded`);
   }
 }
 
@@ -77,7 +76,7 @@ function recordFailure(ctx: AppContext, refund: RefundRow, err: unknown, log: Fa
   const released = known && (err.kind === 'rejected' || !err.mayHaveReachedLatipay);
   const now = nowIso();
   if (released) {
-    const { statusCode, code, message } = latipayApiError(err, ACTION, 'admin');
+    const { statusCode, code, message } = latipayHttpError(err, ACTION, 'admin');
     stores.refunds.finish(refund.id, 'pending', 'failed', { status: statusCode, code, message }, now);
   } else {
     stores.transaction(() => holdRefund(stores, refund, known ? `Latipay: ${err.message}` : 'unexpected error', now));

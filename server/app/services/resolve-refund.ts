@@ -1,11 +1,14 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Order, Refund } from '../../contract';
 import type { AppContext } from '../context';
-import { nowIso } from '../db';
-import { ApiError, notFound } from '../errors';
-import { toRefund, viewOrder } from '../order-view';
+import { nowIso } from '../store/db';
+import { HttpError, notFound } from '../errors';
+import { toRefund, viewOrder } from './order-view';
 import type { RefundStatus } from '../store/refunds';
-import type { RefundResolution } from '../validation';
+
+
+/** What a person found at Latipay about a refund whose outcome was unknown. */
+export type RefundResolution = { outcome: 'succeeded' | 'failed'; note: string | null };
 
 export interface ResolveRefundResponse {
   refund: Refund & { status: RefundStatus };
@@ -25,7 +28,7 @@ export function resolveRefund(ctx: AppContext, refundId: string, resolution: Ref
     const held = stores.refunds.get(refundId);
     if (!held) throw notFound('no refund with this id');
     if (held.status !== 'unknown') {
-      throw new ApiError(409, 'refund_not_resolvable', `the refund is ${held.status}; only a refund whose outcome is unknown can be resolved`);
+      throw new HttpError(409, 'refund_not_resolvable', `the refund is ${held.status}; only a refund whose outcome is unknown can be resolved`);
     }
     const now = nowIso();
     if (resolution.outcome === 'succeeded') {

@@ -1,4 +1,4 @@
-import type { Db } from '../db';
+import type { Db } from './db';
 
 export type AnomalyKind = 'amount_mismatch' | 'currency_mismatch' | 'unknown_status' | 'refund_outcome_unknown';
 

@@ -1,8 +1,8 @@
-import type { Db } from '../db';
+import type { Db } from './db';
 import { createAnomalyStore } from './anomalies';
-import { createIdempotencyStore } from './idempotency';
-import { createNotificationStore } from './notifications';
+import { createIdempotencyKeyStore } from './idempotency-keys';
 import { createOrderStore } from './orders';
+import { createPaymentResultStore } from './payment-results';
 import { createRefundStore } from './refunds';
 
 export type Stores = ReturnType<typeof createStores>;
@@ -10,13 +10,15 @@ export type Stores = ReturnType<typeof createStores>;
 export function createStores(db: Db) {
   // One transaction function for all: better-sqlite3 builds a new one per db.transaction() call.
   const inTransaction = db.transaction((fn: () => unknown) => fn());
+  const ping = db.prepare('SELECT 1');
   return {
-    db,
     orders: createOrderStore(db),
-    idempotency: createIdempotencyStore(db),
-    notifications: createNotificationStore(db),
+    idempotencyKeys: createIdempotencyKeyStore(db),
+    paymentResults: createPaymentResultStore(db),
     refunds: createRefundStore(db),
     anomalies: createAnomalyStore(db),
+    /** Throws when the database cannot answer. */
+    ping: (): void => void ping.get(),
     /**
      * Runs fn in one SQLite transaction (synchronous: nothing else interleaves): its own, or
      * the one in progress. The one in progress is a GroupCommit batch, which runs each piece

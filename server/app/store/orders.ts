@@ -1,5 +1,6 @@
 import type { OrderStatus } from '../../contract';
-import type { Db } from '../db';
+import type { PaymentState } from '../domain/payment-state';
+import type { Db } from './db';
 
 export interface OrderRow {
   id: number;
@@ -48,8 +49,7 @@ export type OrderViewRow = Pick<
 const ORDER_VIEW = `merchant_reference, status, amount_cents, currency, product_id, product_name, quantity,
   latipay_order_id, created_at, paid_at, refunded_cents`;
 
-/** The columns a payment result is checked against and changes. */
-export type PaymentState = Pick<OrderRow, 'merchant_reference' | 'status' | 'amount_cents' | 'currency'>;
+/** The columns of PaymentState, which a payment result is checked against and changes. */
 const PAYMENT_STATE = 'merchant_reference, status, amount_cents, currency';
 
 export interface StatusChange {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { parseCompleteInput } from '../control-input';
 import { sendControlError } from '../http-errors';
-import { orderView } from '../order-store';
+import { orderView } from '../orders';
 import { canComplete } from '../order-transitions';
 import type { SandboxState } from '../state';
 import { CONTROL_BODY_LIMIT } from './limits';
@@ -28,10 +28,13 @@ export function registerControlOrders(app: FastifyInstance, state: SandboxState)
           `order ${reference} is ${order.status} and cannot become ${status} (pending -> paid|failed|canceled, failed|canceled -> paid)`,
         );
       }
-      order.status = status;
-      if (status === 'paid') order.payTime = new Date();
-      state.notifier.notify(order, notification, delayMs);
-      return { order: orderView(order) };
+      // The new state and the delivery it owes are kept together, or not at all.
+      const completed = state.store.transaction(() => {
+        const updated = state.orders.complete(order.orderId, status, status === 'paid' ? new Date() : order.payTime);
+        state.notifier.notify(updated, notification, delayMs);
+        return updated;
+      });
+      return { order: orderView(completed) };
     },
   );
 

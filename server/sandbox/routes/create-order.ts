@@ -1,10 +1,10 @@
 import { isIPv4 } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { LatipayCode, formatCents, parseWireAmount, sortedMessage, verifySorted, type CreateOrderSuccess } from '../../latipay';
+import { LatipayCode, formatCents, parseWireAmount, sortedMessage, verifySorted, type MiniAlipayAnswer } from '../../latipay';
 import { buildGatewayData } from '../gateway-data';
 import { isPlainObject, latipayError, missingFields, nonStringFields } from '../latipay-errors';
 import { customerOrderId } from '../order-ids';
-import type { SandboxOrder } from '../order-store';
+import type { NewOrder } from '../store';
 import type { SandboxState } from '../state';
 import { countCalls, withFaults } from './latipay-endpoint';
 import { LATIPAY_BODY_LIMIT } from './limits';
@@ -85,7 +85,7 @@ export function registerCreateOrder(app: FastifyInstance, state: SandboxState): 
       }
 
       const amountCents = parseWireAmount(body.amount) as number;
-      const order: SandboxOrder = {
+      const order: NewOrder = {
         orderId: state.orderIds.next(),
         customerOrderId: customerOrderId(),
         merchantReference: body.merchant_reference,
@@ -96,11 +96,9 @@ export function registerCreateOrder(app: FastifyInstance, state: SandboxState): 
         status: 'pending',
         createdAt: new Date(),
         payTime: null,
-        refunds: [],
-        notifications: [],
       };
       state.orders.add(order);
-      const answer: CreateOrderSuccess = {
+      const answer: MiniAlipayAnswer = {
         code: 0,
         message: 'SUCCESS',
         messageCN: '操作成功',

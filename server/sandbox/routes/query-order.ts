@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { LatipayCode, formatCents, signPaymentResult, verifySorted } from '../../latipay';
 import { isPlainObject, latipayError, missingFields, nonStringFields } from '../latipay-errors';
 import { formatPayTime } from '../notifier';
-import type { SandboxOrder } from '../order-store';
+import type { SandboxOrder } from '../orders';
 import type { SandboxState } from '../state';
 import { signatureHint } from './create-order';
 import { countCalls, withFaults } from './latipay-endpoint';

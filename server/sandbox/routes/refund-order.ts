@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { LatipayCode, formatCents, parseAmount, verifySorted, type RefundResponse } from '../../latipay';
+import { LatipayCode, formatCents, parseAmount, verifySorted, type RefundAnswer } from '../../latipay';
 import { isPlainObject, latipayError, missingFields, nonStringFields } from '../latipay-errors';
-import { refundedCents } from '../order-store';
+import { refundedCents } from '../orders';
 import type { SandboxState } from '../state';
 import { signatureHint } from './create-order';
 import { countCalls, withFaults } from './latipay-endpoint';
@@ -48,8 +48,8 @@ export function registerRefundOrder(app: FastifyInstance, state: SandboxState): 
           `refund_amount ${formatCents(cents)} exceeds the refundable balance ${formatCents(remaining)}`,
         );
       }
-      order.refunds.push({ amountCents: cents, reference, at: new Date() });
-      const answer: RefundResponse = { code: 0, message: '' };
+      state.orders.addRefund(order.orderId, { amountCents: cents, reference, at: new Date() });
+      const answer: RefundAnswer = { code: 0, message: '' };
       return answer;
     }),
   );

@@ -12,7 +12,7 @@ import type { Order } from '../../../server/contract';
 import { SANDBOX_DEV_CREDENTIALS, startSandbox, type RunningSandbox, type SandboxOrderView } from '../../../server/sandbox';
 import { API_BASE_URLS } from '../../../config/env';
 import { createRuntime, HttpTransport, type MiniRuntime, type PageInstance } from '../../miniapp/harness';
-import type { Env } from '../../../server/app/config';
+import type { Env } from '../../../server/app/config/config';
 import { startTestServer, type TestServer } from '../../support/server';
 import { waitFor } from '../../support/wait';
 import { readRows } from '../../server/helpers/db';
@@ -112,6 +112,19 @@ export class Shop {
     return this.until(PAGES.product, (data) => data.state === 'ready');
   }
 
+  /**
+   * Back from the result page, which took the product page's place (so Back never lands on
+   * Pay): the shopper is on the catalogue (Alipay's home button, the result page being the only
+   * page) and taps the product again.
+   */
+  async backToProduct(productId: string): Promise<PageInstance> {
+    if (this.rt.stack.map((p) => p.route).join() !== PAGES.result) throw new Error('not on the result page alone');
+    this.rt.reLaunch('/pages/index/index');
+    await this.until('pages/index/index', (data) => data.state === 'ready');
+    this.rt.tap('onProductSelect', productId);
+    return this.until(PAGES.product, (data) => data.state === 'ready');
+  }
+
   /** The mini app's buyer id, as it sends it in X-Buyer-Id. */
   get buyerId(): string {
     const id = this.rt.fake.stored('buyerId');
@@ -150,7 +163,7 @@ export class Shop {
   results(ref: string): RecordedResult[] {
     return readRows<RecordedResult>(
       this.server.databasePath,
-      'SELECT source, status, outcome FROM notifications WHERE merchant_reference = ? ORDER BY id',
+      'SELECT source, status, outcome FROM payment_results WHERE merchant_reference = ? ORDER BY id',
       ref,
     );
   }

@@ -89,3 +89,89 @@ export function walk(dir: string, extension: string): string[] {
     return entry.name.endsWith(extension) ? [full] : [];
   });
 }
+
+/** Names that need no data: literals, and what Alipay's expressions have built in. */
+export const EXPRESSION_LITERALS = new Set(['true', 'false', 'null', 'undefined', 'NaN', 'Infinity']);
+
+function withoutStrings(code: string): string {
+  return code.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`/g, "''");
+}
+
+/**
+ * The top-level names each {{expression}} reads: `order` in `{{order.refunds.length > 0}}`,
+ * `paying`, `s` in `{{paying ? s.paying : s.pay}}`; not properties (`refunds`), nor strings.
+ */
+export function bindingRoots(source: string): string[] {
+  const roots: string[] = [];
+  for (const [, expression] of source.matchAll(/\{\{([\s\S]*?)\}\}/g)) {
+    const code = withoutStrings(expression).replace(/\s*\.\s*/g, '.');
+    for (const [name] of code.matchAll(/(?<![\w$.])[A-Za-z_$][\w$]*/g)) roots.push(name);
+  }
+  return roots;
+}
+
+/** Names a template brings in itself: loop variables (`item`, `index`, a:for-item/a:for-index) and import-sjs modules. */
+export function templateNames(source: string): string[] {
+  const names: string[] = [];
+  for (const tag of readTags(source)) {
+    if ('a:for' in tag.attributes) {
+      names.push(tag.attributes['a:for-item'] || 'item', tag.attributes['a:for-index'] || 'index');
+    }
+    if (tag.name === 'import-sjs' && tag.attributes.name) names.push(tag.attributes.name);
+  }
+  return names;
+}
+
+/** The end of the bracket opened at `open` (index of `{`, `(` or `[`), skipping strings. */
+function closingBracket(code: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < code.length; i += 1) {
+    const c = code[i];
+    if (c === "'" || c === '"' || c === '`') {
+      i = code.indexOf(c, i + 1);
+      while (i > 0 && code[i - 1] === '\\') i = code.indexOf(c, i + 1);
+      if (i < 0) break;
+    } else if (c === '{' || c === '(' || c === '[') {
+      depth += 1;
+    } else if (c === '}' || c === ')' || c === ']') {
+      depth -= 1;
+      if (depth === 0) return i;
+    }
+  }
+  throw new Error(`unbalanced brackets from offset ${open}`);
+}
+
+/** The parts of an object literal's body separated by top-level commas. */
+function topLevelParts(body: string): string[] {
+  const parts: string[] = [];
+  let start = 0;
+  for (let i = 0; i < body.length; i += 1) {
+    const c = body[i];
+    if (c === '{' || c === '(' || c === '[' || c === "'" || c === '"' || c === '`') {
+      i = c === "'" || c === '"' || c === '`' ? body.indexOf(c, i + 1) : closingBracket(body, i);
+    } else if (c === ',') {
+      parts.push(body.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(body.slice(start));
+  return parts.map((part) => part.trim()).filter((part) => part !== '');
+}
+
+/**
+ * The top-level data keys a page's or component's source sets with `setData({ … })` object
+ * literals: `a` for `a: 1`, a shorthand `a`, `'a.b[0]': 1`; spreads (`...extra`) are skipped.
+ */
+export function setDataKeys(code: string): string[] {
+  const keys: string[] = [];
+  for (const match of code.matchAll(/\bsetData\(\s*\{/g)) {
+    const open = (match.index ?? 0) + match[0].length - 1;
+    const body = code.slice(open + 1, closingBracket(code, open));
+    for (const part of topLevelParts(body)) {
+      if (part.startsWith('...')) continue;
+      const key = /^['"]?([A-Za-z_$][\w$]*)/.exec(part);
+      if (key) keys.push(key[1]);
+    }
+  }
+  return keys;
+}

@@ -2,8 +2,10 @@
  * A fake `my` that records every call and behaves as Alipay documents it:
  * callbacks (success/fail/complete) called asynchronously, my.request failing with Alipay's
  * error numbers (12 network, 13 timeout, 14 JSON parse, 19 HTTP status), 4xx/5xx delivered
- * either to `success` or as error 19, storage copying values, tradePay answering from a
- * configurable cashier. Navigation is handed to the runtime (runtime.ts).
+ * either to `success` or as error 19, request headers read from `headers` only, storage
+ * copying values and refusing what does not fit with `{ success: false }` (no throw),
+ * tradePay answering from a configurable cashier while the page it covers is hidden.
+ * Navigation and page lifecycle are handed to the runtime (runtime.ts).
  */
 
 export interface FakeRequest {
@@ -59,6 +61,15 @@ export interface Navigator {
   reLaunch(url: string): string | null;
   navigateBack(delta: number): string | null;
 }
+
+/** What the runtime does for the fake when something covers the page (the cashier). */
+export interface Lifecycle {
+  /** onHide on the page on top now; the function returned shows it again (onShow). */
+  coverPage(): () => void;
+}
+
+/** my.setStorageSync's limits (https://opendocs.alipay.com/mini/api/cog0du). */
+export const STORAGE_LIMITS = { perKey: 200 * 1024, total: 10 * 1024 * 1024 };
 
 export interface FakeMyOptions {
   language?: string;
@@ -126,8 +137,11 @@ export class FakeMy {
   cashier: Cashier;
   actionSheet: (items: string[]) => number;
   navigator: Navigator | null = null;
-  /** Makes setStorageSync throw, like a full storage. */
+  lifecycle: Lifecycle | null = null;
+  /** Makes every setStorageSync fail as a full storage does: `{ success: false }`, nothing stored. */
   storageFull = false;
+  /** The pull-down refresh indicator is showing (set by the runtime's pullDown, cleared by my.stopPullDownRefresh). */
+  pullRefreshing = false;
   readonly my: Record<string, (...args: never[]) => unknown>;
 
   constructor(options: FakeMyOptions = {}) {
@@ -168,9 +182,12 @@ export class FakeMy {
       },
       setStorageSync: (options) => {
         this.record('setStorageSync', options);
-        if (this.storageFull) throw new Error('storage is full');
+        const key = String(options?.key);
+        const text = JSON.stringify(options?.data);
+        // Alipay reports a write that does not fit by its return value; it does not throw.
+        if (this.storageFull || !this.fits(key, text)) return { success: false, errorMessage: 'storage limit exceeded' };
         // Storage keeps a copy, as the real one (serialized) does.
-        this.storage.set(String(options?.key), JSON.stringify(options?.data));
+        this.storage.set(key, text);
         return { success: true };
       },
       removeStorageSync: (options) => {
@@ -206,6 +223,7 @@ export class FakeMy {
       },
       stopPullDownRefresh: (options) => {
         this.record('stopPullDownRefresh', options);
+        this.pullRefreshing = false;
         succeed(options, {});
       },
       showActionSheet: (options) => {
@@ -225,6 +243,16 @@ export class FakeMy {
       },
     };
     return fake as unknown as Record<string, (...args: never[]) => unknown>;
+  }
+
+  /** Within 200 KB for the key and 10 MB in all (sizes counted in UTF-16 units, near enough for tests). */
+  private fits(key: string, text: string): boolean {
+    if (key.length + text.length > STORAGE_LIMITS.perKey) return false;
+    let total = key.length + text.length;
+    this.storage.forEach((value, other) => {
+      if (other !== key) total += other.length + value.length;
+    });
+    return total <= STORAGE_LIMITS.total;
   }
 
   private navigate(api: string, options: Options | undefined, go: (nav: Navigator) => string | null): void {
@@ -250,7 +278,8 @@ export class FakeMy {
     parsed.searchParams.forEach((value, key) => {
       query[key] = value;
     });
-    const headers = { ...((options.headers ?? options.header ?? {}) as Record<string, string>) };
+    // Older base libraries read only `headers`: a `header` the app sends would never reach the server.
+    const headers = { ...((options.headers ?? {}) as Record<string, string>) };
     let body: unknown = options.data;
     if (typeof options.data === 'string') {
       try {
@@ -327,15 +356,21 @@ export class FakeMy {
     succeed(options, response);
   }
 
+  /** The cashier covers the page (onHide) while it is open, and shows it again (onShow) before answering. */
   private tradePay(options: Options): void {
     this.record('tradePay', options);
     const orderStr = String(options.orderStr ?? options.tradeNO ?? '');
     this.tradePays.push(orderStr);
+    let showPage = (): void => undefined;
     void Promise.resolve()
-      .then(() => this.cashier(orderStr))
+      .then(() => {
+        if (this.lifecycle) showPage = this.lifecycle.coverPage();
+        return this.cashier(orderStr);
+      })
       .then(
         (reply) => {
           if ('hang' in reply) return;
+          showPage();
           if ('fail' in reply) failWith(options, { ...reply.fail });
           else succeed(options, { resultCode: reply.resultCode });
         },

@@ -1,5 +1,5 @@
-export { FakeMy } from './fake-my';
-export type { Cashier, CashierReply, FakeMyOptions, FakeReply, FakeRequest, HttpErrorDelivery, Responder } from './fake-my';
+export { FakeMy, STORAGE_LIMITS } from './fake-my';
+export type { Cashier, CashierReply, FakeMyOptions, FakeReply, FakeRequest, HttpErrorDelivery, Lifecycle, Responder } from './fake-my';
 export { FakeBackend, BASE_URL, PRODUCTS, gatewaydataFor } from './fake-backend';
 export { MiniRuntime, createRuntime, PROJECT_ROOT, MAX_PAGE_STACK, resolveComponentPath, isLocalComponent } from './runtime';
 export type { PageInstance, ComponentInstance, MountedComponent, RuntimeOptions } from './runtime';

@@ -2,8 +2,10 @@
  * A mini program runtime for jest: installs the fake `my` and the App/Page/Component
  * constructors as globals, loads app.ts, every page of app.json and every local component
  * they use (fresh modules per runtime), and runs pages on a navigation stack with Alipay's
- * lifecycle (onLoad(query) → onShow → onReady; onHide/onShow around navigateTo/back;
- * onUnload on redirectTo/navigateBack/reLaunch; at most 10 pages).
+ * lifecycle (onLoad(query) → onShow → onReady; onHide/onShow around navigateTo/back, around
+ * the cashier (my.tradePay) and around going to the background (background()/foreground());
+ * onUnload on redirectTo/navigateBack/reLaunch; at most 10 pages), and pull-down refresh
+ * (pullDown(), only on a page whose JSON sets `"pullRefresh": true`).
  *
  * It runs on jest's fake timers (installed by load(), removed by dispose()): a page's timers
  * (request guards, confirmation polling) move only when the test advances them, and none
@@ -14,7 +16,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { setImmediate as realSetImmediate } from 'timers';
 import { FakeMy } from './fake-my';
-import type { FakeMyOptions, Navigator } from './fake-my';
+import type { FakeMyOptions, Lifecycle, Navigator } from './fake-my';
 import { applySetData, cloneData } from './set-data';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '../../..');
@@ -122,6 +124,8 @@ export class MiniRuntime {
       navigateBack: (delta) => this.navigateBack(delta),
     };
     this.fake.navigator = navigator;
+    const lifecycle: Lifecycle = { coverPage: () => this.coverPage() };
+    this.fake.lifecycle = lifecycle;
   }
 
   get my(): FakeMy {
@@ -233,6 +237,44 @@ export class MiniRuntime {
       this.errors.push(error);
       return undefined;
     }
+  }
+
+  /**
+   * Something covers the page on top (the cashier): onHide now; the function returned gives
+   * it onShow, unless it has gone or another page is on top by then.
+   */
+  coverPage(): () => void {
+    const page = this.stack[this.stack.length - 1];
+    if (!page) return () => undefined;
+    this.call(page, 'onHide');
+    return () => {
+      if (!this.unloaded.has(page) && this.stack[this.stack.length - 1] === page) this.call(page, 'onShow');
+    };
+  }
+
+  /** The shopper leaves Alipay (home button, another app): App onHide, then the page's onHide. */
+  background(): void {
+    if (this.app) this.call(this.app, 'onHide');
+    if (this.stack.length > 0) this.call(this.current(), 'onHide');
+  }
+
+  /** …and comes back: App onShow, then the page's onShow. */
+  foreground(): void {
+    const route = this.stack.length > 0 ? this.current().route : this.appJson.pages[0];
+    if (this.app) this.call(this.app, 'onShow', { query: {}, path: route, scene: 1000 });
+    if (this.stack.length > 0) this.call(this.current(), 'onShow');
+  }
+
+  /**
+   * The shopper pulls the page down: onPullDownRefresh({ from: 'manual' }), as Alipay calls it
+   * only on a page whose JSON sets `"pullRefresh": true`. Returns what the hook returned;
+   * `fake.pullRefreshing` stays true until the page calls my.stopPullDownRefresh.
+   */
+  pullDown(page: PageInstance = this.current()): unknown {
+    const json = readJson(path.join(this.root, `${page.route}.json`));
+    if (json.pullRefresh !== true) throw new Error(`${page.route}.json does not set "pullRefresh": true`);
+    this.fake.pullRefreshing = true;
+    return this.call(page, 'onPullDownRefresh', { from: 'manual' });
   }
 
   /** Fires an event handler on the current page (or `page`); returns what it returned. */

@@ -78,6 +78,39 @@ describe('catalogue (home)', () => {
     expect(rt.current().route).toBe('pages/orders/orders');
   });
 
+  it('refreshes on pull-down, and stops the indicator', async () => {
+    start();
+    const page = rt.launch();
+    await rt.settle();
+    backend.products = backend.products.slice(0, 1);
+    const pulled = rt.pullDown();
+    expect(page.data.state).toBe('ready'); // the products stay while it refreshes
+    await pulled;
+    expect(page.data.products).toEqual(backend.products);
+    expect(rt.fake.callsTo('stopPullDownRefresh')).toHaveLength(1);
+    expect(rt.fake.pullRefreshing).toBe(false);
+  });
+
+  it('keeps its products when a refresh fails, says why in a toast, and stops the indicator', async () => {
+    start();
+    const page = rt.launch();
+    await rt.settle();
+    backend.once('GET', '/api/products', { networkError: true, error: 20 });
+    await rt.pullDown();
+    expect(page.data).toMatchObject({ state: 'ready', products: backend.products, errorText: '' });
+    expect(rt.fake.callsTo('showToast')).toEqual([{ content: en.errorRequestStopped, type: 'fail' }]);
+    expect(rt.fake.pullRefreshing).toBe(false);
+  });
+
+  it('says what to check when the domain is not whitelisted (error 11), not "network problem"', async () => {
+    backend.once('GET', '/api/products', { networkError: true, error: 11 });
+    start();
+    const page = rt.launch();
+    await rt.settle();
+    expect(page.data).toMatchObject({ state: 'error', errorText: en.errorDomainNotAllowed.replace('{code}', '11') });
+    expect(page.data.errorText).not.toBe(en.errorNetwork);
+  });
+
   it('speaks Chinese on a Chinese phone', async () => {
     start('zh-Hans');
     const page = rt.launch();

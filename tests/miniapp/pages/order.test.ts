@@ -96,6 +96,28 @@ describe('order details', () => {
     expect(page.data).toMatchObject({ canPay: false, paying: false, order: { status: 'paid' } });
   });
 
+  it('is hidden by the cashier and shown again without reloading mid-payment', async () => {
+    const order = await cancelledHere();
+    rt.reLaunch(`/pages/order/order?ref=${order.merchantReference}`);
+    await rt.settle();
+    const page = rt.current();
+    const hooks: string[] = [];
+    for (const hook of ['onHide', 'onShow']) {
+      const original = page[hook] as ((...a: unknown[]) => unknown) | undefined;
+      page[hook] = function (this: unknown, ...args: unknown[]) {
+        hooks.push(hook);
+        return original?.apply(this, args);
+      };
+    }
+    const reads = (): number => backend.requestsTo('GET', `/api/orders/${order.merchantReference}`).filter((r) => !r.query.refresh).length;
+    const before = reads();
+    rt.fake.cashier = () => ({ resultCode: '6001' });
+    await rt.tap('onPay');
+    await rt.settle();
+    expect(hooks.slice(0, 2)).toEqual(['onHide', 'onShow']);
+    expect(reads()).toBe(before);
+  });
+
   it('keeps the payment data of a failed order (it may still turn paid), forgets it once paid', async () => {
     const order = await cancelledHere();
     backend.setStatus(order.merchantReference, 'failed');

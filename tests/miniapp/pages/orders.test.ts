@@ -82,8 +82,50 @@ describe('my orders', () => {
     expect((page.data.orders as Array<{ status: string }>)[0].status).toBe('paid');
 
     backend.addOrder(buyerId);
-    await rt.tap('onPullDownRefresh', { from: 'manual' });
+    const pulled = rt.pullDown();
+    expect(page.data.state).toBe('ready'); // the list stays while it refreshes
+    await pulled;
     expect((page.data.orders as unknown[]).length).toBe(2);
     expect(rt.fake.callsTo('stopPullDownRefresh')).toHaveLength(1);
+    expect(rt.fake.pullRefreshing).toBe(false);
+  });
+
+  it('keeps its list when a refresh fails, says why in a toast, and stops the pull-down indicator', async () => {
+    backend.addOrder(buyerId);
+    const page = await open();
+    const shown = page.data.orders;
+    backend.once('GET', '/api/orders', { networkError: true });
+    await rt.pullDown();
+    expect(page.data).toMatchObject({ state: 'ready', orders: shown, errorText: '' });
+    expect(rt.fake.callsTo('showToast')).toEqual([{ content: en.errorNetwork, type: 'fail' }]);
+    expect(rt.fake.pullRefreshing).toBe(false);
+
+    backend.once('GET', '/api/orders', { status: 500, body: { error: { code: 'internal_error', message: 'x' } } });
+    rt.background();
+    rt.foreground(); // onShow reloads
+    await rt.settle();
+    expect(page.data).toMatchObject({ state: 'ready', orders: shown });
+    expect(rt.fake.callsTo('showToast')).toHaveLength(2);
+  });
+
+  it('keeps an empty list empty (not an error page) when a refresh fails', async () => {
+    const page = await open();
+    backend.once('GET', '/api/orders', { networkError: true, error: 11 });
+    await rt.pullDown();
+    expect(page.data.state).toBe('empty');
+    expect(rt.fake.callsTo('showToast')).toEqual([{ content: en.errorDomainNotAllowed.replace('{code}', '11'), type: 'fail' }]);
+  });
+
+  it('a first load that fails pulled down again shows the error page until it works', async () => {
+    backend.once('GET', '/api/orders', { networkError: true });
+    const page = await open();
+    expect(page.data.state).toBe('error');
+    backend.once('GET', '/api/orders', { networkError: true });
+    await rt.pullDown();
+    expect(page.data).toMatchObject({ state: 'error', errorText: en.errorNetwork });
+    expect(rt.fake.callsTo('showToast')).toEqual([]);
+    expect(rt.fake.pullRefreshing).toBe(false);
+    await rt.pullDown();
+    expect(page.data.state).toBe('empty');
   });
 });

@@ -1,4 +1,6 @@
-import { createRuntime, FakeBackend } from '../harness';
+import * as fs from 'fs';
+import * as path from 'path';
+import { createRuntime, FakeBackend, PROJECT_ROOT } from '../harness';
 import type { MiniRuntime, PageInstance } from '../harness';
 import { en } from '../../../utils/strings-en';
 
@@ -27,6 +29,21 @@ describe('product page', () => {
     expect(rt.fake.callsTo('setNavigationBar')).toEqual([{ title: en.productTitle }]);
   });
 
+  it('says near the price that Alipay shows the charge in CNY at its own rate', async () => {
+    const page = await open();
+    expect(page.data.chargeNote).toBe(
+      'Prices are in NZD. Alipay shows the charge in CNY (¥), converted at its own exchange rate.',
+    );
+    rt.dispose();
+    rt = createRuntime({ responder: backend.responder, language: 'zh-Hans' });
+    expect((await open()).data.chargeNote).toBe('价格以 NZD 计。支付宝会按其自己的汇率折算，以人民币（¥）显示扣款金额。');
+  });
+
+  it('says nothing about conversion for prices in CNY', async () => {
+    backend.products[0].currency = 'CNY';
+    expect((await open()).data.chargeNote).toBe('');
+  });
+
   it('updates the total with the quantity, in cents, within 1 to 99', async () => {
     backend.products[0].price = '0.10';
     const page = await open();
@@ -35,9 +52,33 @@ describe('product page', () => {
     rt.tap('onQuantityChange', 500);
     expect(page.data).toMatchObject({ quantity: 99, totalText: 'NZ$9.90' });
     rt.tap('onQuantityChange', 0);
-    expect(page.data.quantity).toBe(1);
-    rt.tap('onQuantityChange', null);
-    expect(page.data.quantity).toBe(1);
+    expect(page.data).toMatchObject({ quantity: 1, totalText: 'NZ$0.10' });
+  });
+
+  it.each([
+    ['cleared (the stepper reports null)', null],
+    ['not a whole number', 2.5],
+    ['not a number', Number.NaN],
+  ])('an input %s is no quantity: no total, Pay waits until a valid one is entered', async (_label, value) => {
+    const page = await open();
+    rt.tap('onQuantityChange', 3);
+    rt.tap('onQuantityChange', value);
+    expect(page.data).toMatchObject({ quantity: null, totalText: '' });
+    await rt.tap('onPay');
+    expect(backend.requestsTo('POST', '/api/orders')).toEqual([]);
+    expect(page.data.paying).toBe(false);
+
+    rt.tap('onQuantityChange', 4);
+    expect(page.data).toMatchObject({ quantity: 4, totalText: 'NZ$480.00' });
+    await rt.tap('onPay');
+    await rt.settle();
+    expect(backend.createdOrders).toEqual([expect.objectContaining({ quantity: 4 })]);
+  });
+
+  it('the template disables Pay and shows a hint instead of the total while there is no quantity', () => {
+    const axml = fs.readFileSync(path.join(PROJECT_ROOT, 'pages/product/product.axml'), 'utf8');
+    expect(axml).toMatch(/<ant-button[^>]*disabled="\{\{paying \|\| quantity === null\}\}"[^>]*onTap="onPay"/);
+    expect(axml).toMatch(/a:if="\{\{quantity === null\}\}"[^>]*>\{\{s\.quantityHint\}\}/);
   });
 
   it('says so for an unknown product or no id', async () => {
@@ -81,7 +122,22 @@ describe('product page', () => {
     await rt.settle();
     expect(backend.requestsTo('POST', '/api/orders')).toHaveLength(1);
     expect(rt.fake.tradePays).toHaveLength(1);
-    expect(rt.fake.callsTo('navigateTo')).toHaveLength(1);
+    expect(rt.fake.callsTo('redirectTo')).toHaveLength(1);
+  });
+
+  it('the result page replaces the product page: Back does not land on Pay again', async () => {
+    rt.launch();
+    await rt.settle();
+    rt.tap('onProductSelect', 'pinot');
+    await rt.settle();
+    const product = rt.current();
+    await rt.tap('onPay');
+    await rt.settle();
+    expect(rt.fake.callsTo('redirectTo')).toEqual([{ url: expect.stringMatching(/^\/pages\/result\/result\?ref=M/) }]);
+    expect(rt.isUnloaded(product)).toBe(true);
+    expect(rt.stack.map((p) => p.route)).toEqual(['pages/index/index', 'pages/result/result']);
+    rt.navigateBack(1);
+    expect(rt.current().route).toBe('pages/index/index');
   });
 
   it('ignores quantity changes while paying', async () => {
@@ -116,14 +172,13 @@ describe('product page', () => {
     expect(page.data.payError).toBe(en.errorPaymentService);
   });
 
-  it('back from the result page while it confirms, Pay pays the same order again: no second order', async () => {
-    const page = await open();
+  it('back from the result page while it confirms, Pay on the product again pays the same order: no second order', async () => {
+    await open();
     await rt.tap('onPay');
     await rt.settle();
     const [order] = backend.createdOrders;
     expect(rt.current().data.state).toBe('confirming');
-    rt.navigateBack(1);
-    expect(rt.current()).toBe(page);
+    await open();
 
     await rt.tap('onPay');
     await rt.settle();
@@ -134,12 +189,13 @@ describe('product page', () => {
 
   it('back from a result page that could not confirm a failed order, Pay shows that order again', async () => {
     backend.onRefresh = () => 'failed';
-    const page = await open();
+    await open();
     await rt.tap('onPay');
     await rt.settle();
     const [order] = backend.createdOrders;
     expect(rt.current().data.state).toBe('unconfirmed');
-    rt.navigateBack(1);
+    await open();
+    const page = rt.current();
 
     await rt.tap('onPay');
     await rt.settle();

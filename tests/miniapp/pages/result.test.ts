@@ -246,7 +246,11 @@ describe('failure page', () => {
     expect(rt.fake.tradePays[1]).toBe(rt.fake.tradePays[0]);
     expect(backend.createdOrders).toHaveLength(1);
     expect(rt.isUnloaded(failure)).toBe(true);
-    expect(rt.fake.callsTo('redirectTo')).toEqual([{ url: `/pages/result/result?ref=${order.merchantReference}&code=9000` }]);
+    // The product page made way for the first result page, which makes way for the second.
+    expect(rt.fake.callsTo('redirectTo')).toEqual([
+      { url: `/pages/result/result?ref=${order.merchantReference}&code=6001` },
+      { url: `/pages/result/result?ref=${order.merchantReference}&code=9000` },
+    ]);
     expect(rt.current().data).toMatchObject({ state: 'paid', ref: order.merchantReference });
   });
 
@@ -297,12 +301,19 @@ describe('failure page', () => {
     expect(rt.fake.tradePays).toEqual([]);
   });
 
-  it('goes back to where the shopper came from', async () => {
+  it('goes back to where the shopper came from before the product page (which it replaced)', async () => {
     start();
-    await buy(6001);
+    rt.fake.cashier = () => ({ resultCode: '6001' });
+    rt.launch();
+    await rt.settle();
+    rt.tap('onProductSelect', 'pinot');
+    await rt.settle();
+    await rt.tap('onPay');
+    await rt.settle();
+    expect(rt.stack.map((p) => p.route)).toEqual(['pages/index/index', 'pages/result/result']);
     rt.tap('onBack');
     await rt.settle();
-    expect(rt.current().route).toBe('pages/product/product');
+    expect(rt.stack.map((p) => p.route)).toEqual(['pages/index/index']);
   });
 });
 

@@ -1,0 +1,123 @@
+import type { FastifyInstance } from 'fastify';
+import type { PaymentMode } from '../contract';
+import { listenError } from '../env/listen-error';
+import { ConfigError } from '../env/parsers';
+import { SANDBOX_DEV_CREDENTIALS, SandboxDatabaseError, type SandboxOptions } from '../sandbox';
+import { buildApp } from './app';
+import type { AppConfig } from './config/config';
+import type { AppContext } from './context';
+import { closeGracefully, trackRequests } from './http/graceful-close';
+import { ListeningAddress } from './http/listening-address';
+import type { LogDestination } from './http/logger';
+import { LatipayClient } from './latipay/client';
+import { IN_PROCESS_SANDBOX_PREFIX, inProcessSandbox } from './sandbox/mount';
+import { Inflight } from './services/inflight';
+import { logRecovered, recoverInterrupted } from './services/recover-interrupted';
+import { createStores } from './store';
+import { openDatabase, type Db } from './store/db';
+import { GroupCommit } from './store/group-commit';
+import { WalCheckpointer } from './store/wal-checkpointer';
+
+export interface StartOptions {
+  /** Where log lines go (default stdout). */
+  logStream?: LogDestination;
+  /** Overrides for the in-process sandbox (e.g. short retry intervals in tests). */
+  sandbox?: Partial<SandboxOptions>;
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  /** Where the API listens, e.g. http://127.0.0.1:3000. */
+  url: string;
+  /** The in-process sandbox's base URL, or null when Latipay is at LATIPAY_BASE_URL. */
+  sandboxUrl: string | null;
+  mode: PaymentMode;
+  config: AppConfig;
+  close(): Promise<void>;
+}
+
+function openDb(config: AppConfig): Db {
+  try {
+    return openDatabase(config.databasePath);
+  } catch (err) {
+    throw new ConfigError('DATABASE_PATH', `cannot open ${config.databasePath}: ${(err as Error).message}`);
+  }
+}
+
+function modeLine(config: AppConfig): string {
+  if (!config.sandbox) return `Latipay live mode: ${config.latipay.baseUrl}`;
+  const dev = config.sandbox.apiKey === SANDBOX_DEV_CREDENTIALS.apiKey;
+  const credentials = dev ? 'development credentials' : 'credentials from LATIPAY_*';
+  return `Latipay sandbox mode: in-process sandbox at ${IN_PROCESS_SANDBOX_PREFIX} with ${credentials}; no real money moves`;
+}
+
+function context(config: AppConfig, db: Db, address: ListeningAddress): AppContext {
+  const publicBaseUrl = () => config.publicBaseUrl ?? address.get();
+  return {
+    config,
+    stores: createStores(db),
+    mode: config.sandbox ? 'sandbox' : 'live',
+    latipay: new LatipayClient({
+      baseUrl: () => config.latipay.baseUrl ?? `${address.get()}${IN_PROCESS_SANDBOX_PREFIX}`,
+      userId: config.latipay.userId,
+      walletId: config.latipay.walletId,
+      apiKey: config.latipay.apiKey,
+      timeoutMs: config.latipay.timeoutMs,
+    }),
+    localUrl: () => address.get(),
+    callbackUrl: () => `${publicBaseUrl()}/api/latipay/notify`,
+    inflight: new Inflight(),
+    groupCommit: new GroupCommit(db),
+  };
+}
+
+/**
+ * Composition: opens the database, builds the app on it, mounts the sandbox when configured
+ * so, and listens. Nothing is logged before listening succeeds, so that a start-up failure
+ * is the one line main prints.
+ */
+export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
+  const db = openDb(config);
+  const address = new ListeningAddress();
+  const ctx = context(config, db, address);
+  const app = buildApp(ctx, options.logStream);
+  const requests = trackRequests(app.server);
+  const checkpointer = new WalCheckpointer(db, (err) =>
+    app.log.error({ err }, 'the WAL checkpoint worker failed: the server checkpoints on its own connection'),
+  );
+  app.addHook('onClose', async () => {
+    ctx.latipay.close();
+    await checkpointer.stop();
+    db.close();
+  });
+  // Before listening, so no new request can be taken for one an earlier run left half done.
+  const recovered = recoverInterrupted(ctx.stores);
+  if (config.sandbox) {
+    const sandbox = { ...config.sandbox, ...options.sandbox };
+    app.register(inProcessSandbox, { sandbox, remoteControl: config.sandboxRemoteControl, prefix: IN_PROCESS_SANDBOX_PREFIX });
+  }
+
+  try {
+    // Fastify's own first line, "Server listening at …", says which Latipay is used too.
+    const listenTextResolver = (at: string) => `${modeLine(config)}; listening at ${at}`;
+    await app.listen({ port: config.port, host: config.host, listenTextResolver });
+  } catch (err) {
+    await app.close().catch(() => undefined);
+    if (err instanceof SandboxDatabaseError) throw new ConfigError('SANDBOX_DATABASE_PATH', err.message);
+    throw listenError(err, { host: config.host, port: config.port, names: { host: 'HOST', port: 'PORT' } });
+  }
+  const url = address.set(app.server.address());
+  logRecovered(recovered, app.log);
+  const sandboxUrl = config.sandbox ? `${url}${IN_PROCESS_SANDBOX_PREFIX}` : null;
+  app.log.info(
+    { mode: ctx.mode, api: url, sandbox: sandboxUrl, callbackUrl: ctx.callbackUrl() },
+    sandboxUrl ? `API at ${url}, Latipay sandbox at ${sandboxUrl}` : `API at ${url}, Latipay at ${config.latipay.baseUrl}`,
+  );
+  if (!config.production) {
+    app.log.info(
+      `Alipay IDE: set API_BASE_URLS.develop in config/env.ts to ${config.publicBaseUrl ?? url} and, in the ` +
+        `project's Details panel, tick 忽略 httpRequest 域名合法性检查 (ignore the request domain check)`,
+    );
+  }
+  return { app, url, sandboxUrl, mode: ctx.mode, config, close: () => closeGracefully(app, requests) };
+}

@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import type { AppContext } from '../context';
+import { HttpError } from '../errors';
+import { nowIso } from '../store/db';
+
+/**
+ * Idempotency-Key handling, shared by order creation and refunds: the key's rules, its
+ * errors, and callOnce. The keys themselves are stored by store/idempotency-keys.ts.
+ */
+
+/** Hash of the request's meaning (validated values), so a reformatted body still matches. */
+export function requestHash(values: readonly unknown[]): string {
+  return createHash('sha256').update(JSON.stringify(values)).digest('hex');
+}
+
+export function idempotencyConflict(): HttpError {
+  return new HttpError(409, 'idempotency_conflict', 'this Idempotency-Key was already used with a different request');
+}
+
+export function stillInProgress(): HttpError {
+  return new HttpError(409, 'idempotency_conflict', 'a request with this Idempotency-Key is still being processed; retry shortly');
+}
+
+/** A request that makes one Latipay call, keyed by an optional Idempotency-Key. */
+export interface IdempotentRequest {
+  scope: string;
+  endpoint: string;
+  key: string | null;
+  /** The request's validated values: hashed (requestHash) to tell a repeat from a different request. */
+  meaning: readonly unknown[];
+  /** Stored with the key: the order the request is about, and the refund it makes, if any. */
+  merchantReference: string;
+  refundId: string | null;
+}
+
+export interface IdempotentSteps<T> {
+  /** Inside the transaction, once the key is claimed: records the new request (or throws to refuse it). */
+  record(now: string): void;
+  /**
+   * Outside the transaction: calls Latipay and records the outcome. Never throws for a Latipay
+   * failure. May resolve with the answer built from what it recorded, saving answer() a read.
+   */
+  call(): Promise<T | undefined>;
+  /** What was recorded for the request: its answer, or the recorded error thrown. */
+  answer(id: string): T;
+}
+
+/**
+ * The steps POST /api/orders and refunds share. In one transaction the Idempotency-Key is
+ * claimed and the request recorded, or the earlier request under the same key is found (a
+ * different request under it is refused). Latipay is called only by the first; a repeat
+ * waits for that call if it is still in flight here, then both answer what was recorded.
+ */
+export async function callOnce<T>(ctx: AppContext, request: IdempotentRequest, steps: IdempotentSteps<T>): Promise<T> {
+  const { stores } = ctx;
+  // What the request made: the refund when there is one, else the order.
+  const ownId = request.refundId ?? request.merchantReference;
+  // Shares its commit with the other requests of this moment (GroupCommit): answered only once committed.
+  const { id, replay } = await ctx.groupCommit.run(() => {
+    const now = nowIso();
+    if (request.key !== null) {
+      const row = {
+        scope: request.scope,
+        endpoint: request.endpoint,
+        key: request.key,
+        request_hash: requestHash(request.meaning),
+        merchant_reference: request.merchantReference,
+        refund_id: request.refundId,
+        created_at: now,
+      };
+      if (!stores.idempotencyKeys.claim(row)) {
+        const earlier = stores.idempotencyKeys.find(row.scope, row.endpoint, row.key)!;
+        if (earlier.request_hash !== row.request_hash) throw idempotencyConflict();
+        return { id: earlier.refund_id ?? earlier.merchant_reference!, replay: true };
+      }
+    }
+    steps.record(now);
+    return { id: ownId, replay: false };
+  });
+  const inflightKey = `${request.endpoint}:${id}`;
+  if (replay) {
+    await ctx.inflight.settled(inflightKey);
+    return steps.answer(id);
+  }
+  // Without a key no later request can be a repeat of this one, so there is no one to tell.
+  const fresh = request.key === null ? await steps.call() : await ctx.inflight.run(inflightKey, steps.call);
+  return fresh ?? steps.answer(id);
+}
