@@ -58,12 +58,25 @@ export interface Product {
 /** `sandbox`: Latipay is the local sandbox and no real money moves. */
 export type PaymentMode = 'sandbox' | 'live';
 
+// POST /api/session: a silent Alipay login (my.getAuthCode({ scopes: 'auth_base' })).
+// Every buyer route then needs `Authorization: Bearer <token>`; without a valid one: 401.
+export interface CreateSessionRequest {
+  authCode: string;
+}
+
+export interface SessionResponse {
+  token: string;
+  /** ISO 8601, UTC: log in again (silently) before or after it. */
+  expiresAt: string;
+  buyer: { id: string };
+}
+
 // GET /api/products
 export interface ProductsResponse {
   products: Product[];
 }
 
-// POST /api/orders (headers: Idempotency-Key, X-Buyer-Id)
+// POST /api/orders (headers: Authorization, Idempotency-Key)
 export interface CreateOrderRequest {
   productId: string;
   quantity: number;
@@ -80,9 +93,11 @@ export interface OrderResponse {
   order: Order;
 }
 
-// GET /api/orders (header: X-Buyer-Id)
+// GET /api/orders[?before={merchantReference}] (header: Authorization): the buyer's orders, 20 a page, newest first
 export interface OrdersResponse {
   orders: Order[];
+  /** Pass as `before` for the next (older) page; null on the last page. */
+  nextBefore: string | null;
 }
 
 // POST /api/admin/orders/{merchantReference}/refunds (Authorization: Bearer, Idempotency-Key)
@@ -127,6 +142,12 @@ export type ErrorCode =
   | 'unknown_product'
   | 'idempotency_conflict'
   | 'unauthorized'
+  /** POST /api/session: the auth code is invalid, expired or used; get a new one. */
+  | 'invalid_auth_code'
+  /** Alipay could not be reached to check the auth code. */
+  | 'alipay_unavailable'
+  /** Alipay refused or gave an invalid answer (the merchant's configuration). */
+  | 'alipay_error'
   /** The in-process sandbox's control API, refused to a request from another machine. */
   | 'forbidden'
   | 'refund_exceeds_balance'
@@ -137,6 +158,12 @@ export type ErrorCode =
   /** Resolving a refund whose outcome is not unknown. */
   | 'refund_not_resolvable'
   | 'payload_too_large'
+  /** The request's headers or body did not arrive within REQUEST_TIMEOUT_MS. */
+  | 'request_timeout'
+  /** The request's headers are over 16 KiB. */
+  | 'headers_too_large'
+  /** Too many requests: wait the seconds of the Retry-After header. */
+  | 'rate_limited'
   | 'unsupported_media_type'
   | 'latipay_error'
   | 'latipay_unavailable'

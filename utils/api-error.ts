@@ -62,3 +62,8 @@ export function isUncertainFailure(error: unknown): boolean {
   if (!isApiError(error)) return false;
   return error.kind === 'network' || error.kind === 'timeout' || error.kind === 'malformed' || (error.kind === 'http' && error.status === null);
 }
+
+/** The backend refused the session token (missing, expired, unknown): 401 `unauthorized`. */
+export function isUnauthorized(error: unknown): boolean {
+  return isApiError(error) && error.kind === 'http' && (error.status === 401 || error.code === 'unauthorized');
+}

@@ -1,6 +1,6 @@
 import type { CreateOrderResponse, Order } from '../server/contract';
 import type { ApiClient } from './api';
-import { isApiError, isUncertainFailure } from './api-error';
+import { isApiError, isUncertainFailure, isUnauthorized } from './api-error';
 import { randomUuid } from './ids';
 import { isPaidStatus } from './order-status';
 import { isSandboxBlocked, payByMode } from './pay-by-mode';
@@ -9,6 +9,7 @@ import type { Pay } from './payment';
 import { createPaymentStore } from './payment-store';
 import type { PaymentStore } from './payment-store';
 import { resultPageUrl } from './nav';
+import { isSignInError } from './session';
 import { CASHIER_NOT_RUN, cashierSaidNotPaid } from './result-code';
 
 export type CheckoutErrorKind = 'not_payable_here' | 'order_not_ready' | 'not_payable' | 'sandbox_in_release';
@@ -224,11 +225,18 @@ export class Checkout {
  * The backend may have created (or still be creating) the order: keep the key so a retry
  * finds that order. Our key always comes with the same body, so idempotency_conflict means
  * "the first request with this key is still being processed" (whether or not Alipay passed
- * on the 409). Any other answered error is replayed by the backend for the same key, so the
- * next try needs a new one.
+ * on the 409). A failed sign-in or a 401 says nothing about the key (the backend never
+ * looked at it), so an earlier try this key stands for may still have created the order.
+ * Any other answered error is replayed by the backend for the same key, so the next try
+ * needs a new one.
  */
 function mayFinishLater(error: unknown): boolean {
-  return isUncertainFailure(error) || (isApiError(error) && error.code === 'idempotency_conflict');
+  return (
+    isUncertainFailure(error) ||
+    (isApiError(error) && error.code === 'idempotency_conflict') ||
+    isSignInError(error) ||
+    isUnauthorized(error)
+  );
 }
 
 function isPaid(order: Order): boolean {

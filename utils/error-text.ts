@@ -3,11 +3,16 @@ import type { ApiError } from './api-error';
 import { isCheckoutError } from './checkout';
 import { t } from './i18n';
 import { isPaymentError } from './payment';
+import { isSignInError } from './session';
+import type { SignInError } from './session';
 
 const PAYMENT_SERVICE_CODES = ['latipay_error', 'latipay_unavailable', 'latipay_timeout'];
+/** POST /api/session: the backend could not check the code with Alipay. */
+const ALIPAY_SERVICE_CODES = ['alipay_unavailable', 'alipay_error'];
 
 /** What went wrong, in the shopper's words. Never the server's own message (English, technical). */
 export function describeError(error: unknown): string {
+  if (isSignInError(error)) return signInText(error);
   if (isApiError(error)) {
     switch (error.kind) {
       case 'network':
@@ -19,6 +24,8 @@ export function describeError(error: unknown): string {
       default:
         if (error.code === 'unknown_product') return t('errorUnknownProduct');
         if (error.code === 'not_found') return t('errorNotFound');
+        // Refused again right after signing in again.
+        if (error.code === 'unauthorized' || error.status === 401) return t('errorSignIn');
         // The checkout reuses a key only with the same order, so this means "still being created".
         if (error.code === 'idempotency_conflict') return t('errorOrderNotReady');
         if (error.code !== null && PAYMENT_SERVICE_CODES.indexOf(error.code) >= 0) return t('errorPaymentService');
@@ -41,4 +48,11 @@ function networkText(error: ApiError): string {
   if (isDomainNotAllowed(error)) return t('errorDomainNotAllowed', { code: String(error.requestError) });
   if (isRequestStopped(error)) return t('errorRequestStopped');
   return t('errorNetwork');
+}
+
+/** A page that needs the shopper says sign-in failed (with Retry), not a generic network error. */
+function signInText(error: SignInError): string {
+  const reason = error.reason;
+  if (isApiError(reason) && reason.code !== null && ALIPAY_SERVICE_CODES.indexOf(reason.code) >= 0) return t('errorSignInService');
+  return t('errorSignIn');
 }

@@ -38,6 +38,7 @@ export const en = {
   ordersTitle: 'My orders',
   ordersEmpty: 'No orders yet',
   ordersError: "We couldn't load your orders.",
+  loadMore: 'Load more',
 
   orderTitle: 'Order details',
   orderError: "We couldn't load this order.",
@@ -87,6 +88,8 @@ export const en = {
   errorOrderNotReady: 'The order is still being created. Please try again in a moment.',
   errorNotPayable: 'This order can no longer be paid.',
   errorUnexpected: 'Something went wrong. Please try again.',
+  errorSignIn: "Couldn't sign you in with Alipay. Check your connection and try again.",
+  errorSignInService: "Couldn't sign you in with Alipay: its sign-in service is unavailable right now. Please try again later.",
 };
 
 export type Strings = typeof en;

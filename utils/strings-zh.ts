@@ -40,6 +40,7 @@ export const zhCN: Strings = {
   ordersTitle: '我的订单',
   ordersEmpty: '还没有订单',
   ordersError: '订单加载失败。',
+  loadMore: '加载更多',
 
   orderTitle: '订单详情',
   orderError: '订单加载失败。',
@@ -88,4 +89,6 @@ export const zhCN: Strings = {
   errorOrderNotReady: '订单仍在创建中，请稍后再试。',
   errorNotPayable: '该订单已无法支付。',
   errorUnexpected: '出错了，请重试。',
+  errorSignIn: '无法通过支付宝登录，请检查网络后重试。',
+  errorSignInService: '无法通过支付宝登录：支付宝登录服务暂时不可用，请稍后再试。',
 };

@@ -6,29 +6,42 @@ import { strings, t } from '../../utils/i18n';
 import type { Strings } from '../../utils/i18n';
 import { ROUTES, openPage, pageUrl } from '../../utils/nav';
 
-// The catalogue (home page). Pull down to refresh it.
+// The catalogue (home page). Pull down to refresh it. The products need no sign-in, but paying
+// and My orders do: when the silent sign-in fails, a notice says so, with Retry.
 
 type Data = {
   s: Strings;
   state: 'loading' | 'ready' | 'empty' | 'error';
   products: Product[];
   errorText: string;
+  /** Why signing in failed; '' while it has not. */
+  signInText: string;
+  signingIn: boolean;
 };
 type ExtraThis = { api: ApiClient };
 type Methods = {
   load(): Promise<void>;
+  signIn(): Promise<void>;
   onRetry(): void;
+  onSignInRetry(): void;
   onProductSelect(productId: string): void;
   onMyOrders(): void;
 };
 
 Page<Data, ExtraThis, Methods>({
-  data: { s: strings(), state: 'loading', products: [], errorText: '' },
+  data: { s: strings(), state: 'loading', products: [], errorText: '', signInText: '', signingIn: false },
 
   onLoad() {
     this.api = createApiClient();
     my.setNavigationBar({ title: t('shopTitle') });
     void this.load();
+    // Joins the sign-in app.ts started at launch (never a second one) to learn how it went.
+    void this.signIn();
+  },
+
+  onShow() {
+    // Another page may have signed in since (without calling Alipay from here: Alipay asks not to in onShow).
+    if (this.data.signInText && this.api.isSignedIn()) this.setData({ signInText: '' });
   },
 
   async onPullDownRefresh() {
@@ -52,8 +65,24 @@ Page<Data, ExtraThis, Methods>({
     }
   },
 
+  async signIn() {
+    this.setData({ signingIn: true });
+    try {
+      await this.api.signIn();
+      this.setData({ signInText: '' });
+    } catch (error) {
+      this.setData({ signInText: describeError(error) });
+    } finally {
+      this.setData({ signingIn: false });
+    }
+  },
+
   onRetry() {
     void this.load();
+  },
+
+  onSignInRetry() {
+    if (!this.data.signingIn) void this.signIn();
   },
 
   onProductSelect(productId) {

@@ -64,8 +64,9 @@ Page<Data, ExtraThis, Methods>({
   },
 
   onShow() {
-    // Coming back from the result page: the status may have moved.
-    if (this.shown && this.data.ref && !this.data.paying) void this.load(false);
+    // Coming back from the result page: the status may have moved. Only with a session:
+    // signing in (my.getAuthCode) is not for onShow, which fires again whenever a cover closes.
+    if (this.shown && this.data.ref && !this.data.paying && this.api.isSignedIn()) void this.load(false);
     this.shown = true;
   },
 

@@ -1,24 +1,44 @@
 import { randomUUID } from 'node:crypto';
+import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { transportOptions } from '../http-server/transport';
+import type { TrustProxy } from './config/config';
 import type { AppContext } from './context';
 import { answerFrameworkError, installErrorHandling } from './http/error-handler';
 import { OneLinePerRequest, loggerOptions, type LogDestination } from './http/logger';
+import { rateLimitOptions } from './http/rate-limits';
 import { adminRoutes } from './routes/admin';
 import { healthRoutes } from './routes/health';
 import { notifyRoutes } from './routes/notify';
 import { orderRoutes } from './routes/orders';
 import { productRoutes } from './routes/products';
 import { sandboxCashierRoutes } from './routes/sandbox-cashier';
+import { sessionRoutes } from './routes/session';
 
 /** Requests are small JSON or form bodies; anything bigger is refused with 413. */
 export const BODY_LIMIT = 16 * 1024;
 
+/**
+ * Fastify's trustProxy for TRUST_PROXY. A hop count is a function trusting that many peers
+ * from ours (Fastify 5.12 treats a bare number as trusting none).
+ */
+function trustProxyOption(trust: TrustProxy | null): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (trust === null) return false;
+  if ('addresses' in trust) return trust.addresses;
+  const { hops } = trust;
+  return (_address, hop) => hop < hops;
+}
+
 /** The Fastify app with every route; listening and closing are server.ts's. */
 export function buildApp(ctx: AppContext, logStream?: LogDestination): FastifyInstance {
+  const { requestTimeoutMs, maxPipelinedRequests } = ctx.config;
   const app = Fastify({
+    // Node's HTTP server with REQUEST_TIMEOUT_MS and MAX_PIPELINED_REQUESTS, and transport errors
+    // (unparsable requests, headers too large, timeouts) answered in the API's error shape.
+    ...transportOptions({ requestTimeoutMs, maxPipelinedRequests }),
     logger: loggerOptions(ctx.config.logLevel, logStream),
     bodyLimit: BODY_LIMIT,
-    trustProxy: ctx.config.trustProxy,
+    trustProxy: trustProxyOption(ctx.config.trustProxy),
     genReqId: () => randomUUID(),
     return503OnClosing: true,
     frameworkErrors: answerFrameworkError,
@@ -35,8 +55,10 @@ export function buildApp(ctx: AppContext, logStream?: LogDestination): FastifyIn
   // The API speaks JSON (and form for notifications): other bodies get 415, not a string.
   app.removeContentTypeParser('text/plain');
   installErrorHandling(app);
+  app.register(rateLimit, rateLimitOptions(ctx.counters));
   app.register(healthRoutes(ctx));
   app.register(productRoutes(ctx));
+  app.register(sessionRoutes(ctx));
   app.register(orderRoutes(ctx));
   app.register(notifyRoutes(ctx));
   app.register(adminRoutes(ctx), { prefix: '/api/admin' });

@@ -9,11 +9,14 @@ import type { AppContext } from './context';
 import { closeGracefully, trackRequests } from './http/graceful-close';
 import { ListeningAddress } from './http/listening-address';
 import type { LogDestination } from './http/logger';
+import { ALIPAY_SANDBOX_DEV, alipaySandboxPlugin } from '../alipay-sandbox';
+import { AlipayIdentity } from './alipay/identity-client';
 import { LatipayClient } from './latipay/client';
 import { IN_PROCESS_SANDBOX_PREFIX, inProcessSandbox } from './sandbox/mount';
 import { Inflight } from './services/inflight';
 import { logRecovered, recoverInterrupted } from './services/recover-interrupted';
 import { createStores } from './store';
+import { MemoryCounters } from './store/counters';
 import { openDatabase, type Db } from './store/db';
 import { GroupCommit } from './store/group-commit';
 import { WalCheckpointer } from './store/wal-checkpointer';
@@ -51,6 +54,24 @@ function modeLine(config: AppConfig): string {
   return `Latipay sandbox mode: in-process sandbox at ${IN_PROCESS_SANDBOX_PREFIX} with ${credentials}; no real money moves`;
 }
 
+/** Where the backend mounts the Alipay OpenAPI stand-in when ALIPAY_APP_ID is unset. */
+export const ALIPAY_SANDBOX_PREFIX = '/alipay-sandbox';
+const ALIPAY_TIMEOUT_MS = 10_000;
+
+/** Alipay's OpenAPI as configured, or its in-process stand-in with the development keys. */
+function identity(config: AppConfig, address: ListeningAddress): AlipayIdentity {
+  const alipay = config.alipay;
+  if (alipay !== null) return new AlipayIdentity({ ...alipay, gateway: () => alipay.gatewayUrl, timeoutMs: ALIPAY_TIMEOUT_MS });
+  return new AlipayIdentity({
+    appId: ALIPAY_SANDBOX_DEV.appId,
+    privateKey: ALIPAY_SANDBOX_DEV.appPrivateKey,
+    keyType: ALIPAY_SANDBOX_DEV.keyType,
+    alipayPublicKey: ALIPAY_SANDBOX_DEV.alipayPublicKey,
+    gateway: () => `${address.get()}${ALIPAY_SANDBOX_PREFIX}/gateway.do`,
+    timeoutMs: ALIPAY_TIMEOUT_MS,
+  });
+}
+
 function context(config: AppConfig, db: Db, address: ListeningAddress): AppContext {
   const publicBaseUrl = () => config.publicBaseUrl ?? address.get();
   return {
@@ -64,9 +85,11 @@ function context(config: AppConfig, db: Db, address: ListeningAddress): AppConte
       apiKey: config.latipay.apiKey,
       timeoutMs: config.latipay.timeoutMs,
     }),
+    identity: identity(config, address),
     localUrl: () => address.get(),
     callbackUrl: () => `${publicBaseUrl()}/api/latipay/notify`,
     inflight: new Inflight(),
+    counters: new MemoryCounters(),
     groupCommit: new GroupCommit(db),
   };
 }
@@ -92,6 +115,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   });
   // Before listening, so no new request can be taken for one an earlier run left half done.
   const recovered = recoverInterrupted(ctx.stores);
+  if (config.alipay === null) app.register(alipaySandboxPlugin, { prefix: ALIPAY_SANDBOX_PREFIX });
   if (config.sandbox) {
     const sandbox = { ...config.sandbox, ...options.sandbox };
     app.register(inProcessSandbox, { sandbox, remoteControl: config.sandboxRemoteControl, prefix: IN_PROCESS_SANDBOX_PREFIX });
@@ -119,5 +143,5 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         `project's Details panel, tick 忽略 httpRequest 域名合法性检查 (ignore the request domain check)`,
     );
   }
-  return { app, url, sandboxUrl, mode: ctx.mode, config, close: () => closeGracefully(app, requests) };
+  return { app, url, sandboxUrl, mode: ctx.mode, config, close: () => closeGracefully(app, requests, config.shutdownTimeoutMs) };
 }

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import Fastify, { LogController, type FastifyServerOptions } from 'fastify';
+import { DEFAULT_TRANSPORT_LIMITS, transportOptions } from '../http-server/transport';
 import { resolveSandboxOptions, type SandboxOptions } from './options';
 import { sandboxPlugin } from './plugin';
 
@@ -12,6 +13,10 @@ export interface StartSandboxOptions extends Partial<SandboxOptions> {
   logger?: boolean;
   /** Where log lines go when `logger` is true (default: stdout). */
   logStream?: LogStream;
+  /** How long a request's headers and body may take to arrive (408 after); default 30000, as the backend's. */
+  requestTimeoutMs?: number;
+  /** Requests one connection may have in progress; the connection is closed past it. Default 16, as the backend's. */
+  maxPipelinedRequests?: number;
 }
 
 /** A destination for JSON log lines. */
@@ -47,9 +52,20 @@ function urlHost(address: AddressInfo): string {
  * having closed everything it opened.
  */
 export async function startSandbox(opts: StartSandboxOptions = {}): Promise<RunningSandbox> {
-  const { port = 0, host = '127.0.0.1', logger = false, logStream, ...partial } = opts;
+  const {
+    port = 0,
+    host = '127.0.0.1',
+    logger = false,
+    logStream,
+    requestTimeoutMs = DEFAULT_TRANSPORT_LIMITS.requestTimeoutMs,
+    maxPipelinedRequests = DEFAULT_TRANSPORT_LIMITS.maxPipelinedRequests,
+    ...partial
+  } = opts;
   const sandboxOptions = resolveSandboxOptions(partial);
   const app = Fastify({
+    // The backend's transport: timeouts, requests per connection, and transport errors in the
+    // `{"error": {"code", "message"}}` shape of the control API.
+    ...transportOptions({ requestTimeoutMs, maxPipelinedRequests }),
     logger: logger ? loggerOptions(logStream) : false,
     // One line per request, written by the onResponse hook below, instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),

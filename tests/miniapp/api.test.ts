@@ -1,19 +1,26 @@
 import { createApiClient } from '../../utils/api';
+import type { ApiClient } from '../../utils/api';
 import type { ApiError } from '../../utils/api-error';
+import { createSessionKeeper } from '../../utils/session';
 import { CREATE_ORDER_TIMEOUT_MS } from '../../config/env';
-import { FakeBackend, installFakeMy } from './harness';
-import type { FakeMy } from './harness';
+import { DEFAULT_ALIPAY_USER, FakeBackend, installFakeMy, ORDERS_PAGE_SIZE } from './harness';
+import type { FakeMy, FakeRequest } from './harness';
 
 let fake: FakeMy;
 let uninstall: () => void;
 let backend: FakeBackend;
-const api = createApiClient(undefined, () => 'buyer-1234');
+let api: ApiClient;
 
 beforeEach(() => {
   jest.useFakeTimers();
   backend = new FakeBackend();
   ({ fake, uninstall } = installFakeMy({ responder: backend.responder }));
+  api = createApiClient(undefined, createSessionKeeper());
 });
+
+/** The requests to the buyer routes (not the sign-in). */
+const buyerCalls = (): FakeRequest[] => fake.requests.filter((r) => r.path !== '/api/session');
+const sessionToken = (): string => backend.tokensOf(DEFAULT_ALIPAY_USER)[0];
 afterEach(() => {
   uninstall();
   jest.useRealTimers();
@@ -24,44 +31,55 @@ async function malformed(promise: Promise<unknown>): Promise<void> {
 }
 
 describe('api client', () => {
-  it('lists products', async () => {
+  it('lists products without signing in', async () => {
     await expect(api.listProducts()).resolves.toEqual(backend.products);
+    expect(fake.requests).toHaveLength(1);
     expect(fake.requests[0]).toMatchObject({ method: 'GET', path: '/api/products' });
-    expect(fake.requests[0].header('X-Buyer-Id')).toBe('buyer-1234');
+    expect(fake.requests[0].header('Authorization')).toBeUndefined();
+    expect(fake.callsTo('getAuthCode')).toEqual([]);
   });
 
-  it('creates an order with the Idempotency-Key and X-Buyer-Id headers, and a longer timeout', async () => {
+  it('creates an order with the Idempotency-Key and the session token, and a longer timeout', async () => {
     const created = await api.createOrder({ productId: 'pinot', quantity: 2 }, 'key-1');
     expect(created.order).toMatchObject({ status: 'pending', amount: '240.00', quantity: 2 });
     expect(created.mode).toBe('live');
     expect(Object.keys(created.gatewaydata)[0]).toBe('service');
-    const [sent] = fake.requests;
+    const [sent] = buyerCalls();
     expect(sent).toMatchObject({ method: 'POST', path: '/api/orders', body: { productId: 'pinot', quantity: 2 } });
     expect(sent.timeout).toBe(CREATE_ORDER_TIMEOUT_MS);
     expect(sent.header('Idempotency-Key')).toBe('key-1');
-    expect(sent.header('X-Buyer-Id')).toBe('buyer-1234');
+    expect(sent.header('Authorization')).toBe(`Bearer ${sessionToken()}`);
+    expect(sent.header('X-Buyer-Id')).toBeUndefined();
   });
 
   it('gets an order, asking the backend to refresh it from Latipay when told to', async () => {
     const { order } = await api.createOrder({ productId: 'ticket', quantity: 1 }, 'k');
     await expect(api.getOrder(order.merchantReference)).resolves.toEqual(order);
     await api.getOrder(order.merchantReference, { refresh: true });
-    expect(fake.requests[1].url).toBe(`http://127.0.0.1:3000/api/orders/${order.merchantReference}`);
-    expect(fake.requests[2].url).toBe(`http://127.0.0.1:3000/api/orders/${order.merchantReference}?refresh=true`);
+    expect(buyerCalls()[1].url).toBe(`http://127.0.0.1:3000/api/orders/${order.merchantReference}`);
+    expect(buyerCalls()[2].url).toBe(`http://127.0.0.1:3000/api/orders/${order.merchantReference}?refresh=true`);
   });
 
   it('encodes the reference in the path', async () => {
     backend.once('GET', /^\/api\/orders\//, { status: 404, body: { error: { code: 'not_found', message: 'x' } } });
     await expect(api.getOrder('a/b?c')).rejects.toMatchObject({ kind: 'http', status: 404, code: 'not_found' });
-    expect(fake.requests[0].url).toBe('http://127.0.0.1:3000/api/orders/a%2Fb%3Fc');
+    expect(buyerCalls()[0].url).toBe('http://127.0.0.1:3000/api/orders/a%2Fb%3Fc');
   });
 
-  it("lists the buyer's orders", async () => {
-    backend.addOrder('buyer-1234');
+  it("lists the signed-in buyer's orders a page at a time, newest first, with the cursor of the next page", async () => {
+    const mine = Array.from({ length: ORDERS_PAGE_SIZE + 3 }, () => backend.addOrder(DEFAULT_ALIPAY_USER));
     backend.addOrder('someone-else');
-    const orders = await api.listOrders();
-    expect(orders).toHaveLength(1);
-    expect(fake.requests[0].header('X-Buyer-Id')).toBe('buyer-1234');
+    const newestFirst = mine.map((o) => o.merchantReference).reverse();
+    const first = await api.listOrders();
+    expect(first.orders.map((o) => o.merchantReference)).toEqual(newestFirst.slice(0, ORDERS_PAGE_SIZE));
+    expect(first.nextBefore).toBe(newestFirst[ORDERS_PAGE_SIZE - 1]);
+    const second = await api.listOrders(first.nextBefore as string);
+    expect(second).toEqual({ orders: expect.any(Array), nextBefore: null });
+    expect(second.orders.map((o) => o.merchantReference)).toEqual(newestFirst.slice(ORDERS_PAGE_SIZE));
+    const [firstCall, secondCall] = buyerCalls();
+    expect(firstCall.url).toBe('http://127.0.0.1:3000/api/orders');
+    expect(secondCall.query).toEqual({ before: first.nextBefore });
+    expect(secondCall.header('Authorization')).toBe(`Bearer ${sessionToken()}`);
   });
 
   it('passes server errors through with their code', async () => {
@@ -77,9 +95,9 @@ describe('api client', () => {
     const { order } = await api.createOrder({ productId: 'ticket', quantity: 1 }, 'k');
     const answer = await api.settleSandboxOrder(order.merchantReference, 'fail');
     expect(answer).toEqual({ resultCode: '4000', order: expect.objectContaining({ merchantReference: order.merchantReference }) });
-    const [, sent] = fake.requests;
+    const [, sent] = buyerCalls();
     expect(sent).toMatchObject({ method: 'POST', path: `/api/sandbox/orders/${order.merchantReference}/settle`, body: { action: 'fail' } });
-    expect(sent.header('X-Buyer-Id')).toBe('buyer-1234');
+    expect(sent.header('Authorization')).toBe(`Bearer ${sessionToken()}`);
     expect(sent.header('Content-Type')).toBe('application/json');
   });
 
@@ -123,7 +141,7 @@ describe('api client', () => {
     });
 
     it('a sandbox cashier answer without a result code or order', async () => {
-      const order = backend.addOrder('buyer-1234');
+      const order = backend.addOrder(DEFAULT_ALIPAY_USER);
       for (const body of [{ order }, { resultCode: '', order }, { resultCode: 9000, order }, { resultCode: '9000' }]) {
         backend.once('POST', `/api/sandbox/orders/${order.merchantReference}/settle`, { status: 200, body });
         await malformed(api.settleSandboxOrder(order.merchantReference, 'pay'));
@@ -133,8 +151,15 @@ describe('api client', () => {
     it('an order answer without an order', async () => {
       backend.once('GET', '/api/orders/M1', { status: 200, body: { orders: [] } });
       await malformed(api.getOrder('M1'));
-      backend.once('GET', '/api/orders', { status: 200, body: { orders: {} } });
+      backend.once('GET', '/api/orders', { status: 200, body: { orders: {}, nextBefore: null } });
       await malformed(api.listOrders());
+    });
+
+    it('an order list without a valid cursor', async () => {
+      for (const nextBefore of [undefined, '', 5]) {
+        backend.once('GET', '/api/orders', { status: 200, body: { orders: [], nextBefore } });
+        await malformed(api.listOrders());
+      }
     });
   });
 });

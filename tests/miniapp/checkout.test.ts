@@ -5,8 +5,9 @@ import type { CheckoutStep } from '../../utils/checkout';
 import { buildOrderStr, isPaymentError } from '../../utils/payment';
 import type { Pay } from '../../utils/payment';
 import { createPaymentStore } from '../../utils/payment-store';
+import { createSessionKeeper } from '../../utils/session';
 import { CASHIER_NOT_RUN } from '../../utils/result-code';
-import { FakeBackend, installFakeMy } from './harness';
+import { AUTH_CODE_FAILURE, DEFAULT_ALIPAY_USER, FakeBackend, installFakeMy } from './harness';
 import type { CashierReply, FakeMy, HttpErrorDelivery } from './harness';
 
 let fake: FakeMy;
@@ -17,7 +18,7 @@ let keys: string[];
 /** Keys are random in the app; numbered here (across checkouts) to be readable. */
 function newCheckout(pay?: Pay): Checkout {
   return new Checkout({
-    api: createApiClient(undefined, () => 'buyer-1'),
+    api: createApiClient(undefined, createSessionKeeper()),
     pay,
     newKey: () => {
       keys.push(`key-${keys.length + 1}`);
@@ -163,6 +164,32 @@ describe('buy', () => {
       expect(backend.createdOrders).toHaveLength(1);
     },
   );
+
+  it('a retry after a timeout keeps its key through a failed sign-in and a 401: one order', async () => {
+    backend.once('POST', '/api/orders', (request) => {
+      backend.handle(request);
+      return { timeout: true };
+    });
+    const checkout = newCheckout();
+    const pending = checkout.buy('pinot', 1);
+    await jest.advanceTimersByTimeAsync(30000);
+    expect(await pending).toMatchObject({ kind: 'error', error: { kind: 'timeout' } });
+
+    // The session ends and Alipay gives no code: nothing reaches the backend.
+    backend.expireSessions();
+    fake.authCodeReplies.push(AUTH_CODE_FAILURE);
+    expect(await checkout.buy('pinot', 1)).toMatchObject({ kind: 'error', error: { isSignInError: true } });
+    // Refused twice with 401: the backend never looked at the key.
+    backend.once('POST', '/api/orders', { status: 401, body: { error: { code: 'unauthorized', message: 'x' } } });
+    backend.once('POST', '/api/orders', { status: 401, body: { error: { code: 'unauthorized', message: 'x' } } });
+    expect(await checkout.buy('pinot', 1)).toMatchObject({ kind: 'error', error: { status: 401 } });
+
+    const retried = await checkout.buy('pinot', 1);
+    expect(retried).toMatchObject({ kind: 'result', ref: backend.createdOrders[0].merchantReference });
+    expect(new Set(sentKeys())).toEqual(new Set(['key-1']));
+    expect(backend.createdOrders).toHaveLength(1);
+    expect(fake.tradePays).toHaveLength(1);
+  });
 
   it('reuses the key after a malformed answer too', async () => {
     backend.once('POST', '/api/orders', { status: 200, raw: '<html>captive portal</html>' });
@@ -334,14 +361,14 @@ describe('payAgain', () => {
   );
 
   it('never replaces a failed order this device knows nothing about', async () => {
-    const order = backend.addOrder('buyer-1', { status: 'failed' });
+    const order = backend.addOrder(DEFAULT_ALIPAY_USER, { status: 'failed' });
     const step = await newCheckout().payAgain(order.merchantReference);
     expect(step).toMatchObject({ kind: 'confirm', ref: order.merchantReference });
     expect(backend.createdOrders).toHaveLength(1);
   });
 
   it('replaces an order whose creation failed (never payable)', async () => {
-    const order = backend.addOrder('buyer-1', { status: 'create_failed' });
+    const order = backend.addOrder(DEFAULT_ALIPAY_USER, { status: 'create_failed' });
     fake.cashier = () => ({ resultCode: '6001' });
     const step = await newCheckout().payAgain(order.merchantReference);
     expect(backend.createdOrders).toHaveLength(2);
@@ -349,7 +376,7 @@ describe('payAgain', () => {
   });
 
   it('refuses a pending order whose payment data is not on this device', async () => {
-    const order = backend.addOrder('buyer-1');
+    const order = backend.addOrder(DEFAULT_ALIPAY_USER);
     const step = await newCheckout().payAgain(order.merchantReference);
     expect(step.kind).toBe('error');
     expect((step as { error: { kind: string } }).error.kind).toBe('not_payable_here');
@@ -357,7 +384,7 @@ describe('payAgain', () => {
   });
 
   it('waits for an order still being created', async () => {
-    const order = backend.addOrder('buyer-1', { status: 'creating' });
+    const order = backend.addOrder(DEFAULT_ALIPAY_USER, { status: 'creating' });
     const step = await newCheckout().payAgain(order.merchantReference);
     expect((step as { error: { kind: string } }).error.kind).toBe('order_not_ready');
   });

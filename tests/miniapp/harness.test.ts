@@ -1,5 +1,20 @@
 // The harness itself: if it does not behave like Alipay, the page tests prove nothing.
-import { applySetData, cloneData, createRuntime, FakeMy, MAX_PAGE_STACK, parsePath, STORAGE_LIMITS } from './harness';
+import {
+  applySetData,
+  alipayUserOf,
+  AUTH_CODE_FAILURE,
+  BASE_URL,
+  cloneData,
+  createRuntime,
+  DEFAULT_ALIPAY_USER,
+  FakeBackend,
+  FakeMy,
+  MAX_PAGE_STACK,
+  ORDERS_PAGE_SIZE,
+  parsePath,
+  SESSION_TTL_MS,
+  STORAGE_LIMITS,
+} from './harness';
 import type { FakeReply, MiniRuntime } from './harness';
 
 describe('setData semantics', () => {
@@ -125,6 +140,142 @@ describe('fake my', () => {
     await new Promise((r) => setImmediate(r));
     expect(results).toEqual([{ resultCode: '6001' }]);
     expect(fake.tradePays).toEqual(['a=1']);
+  });
+});
+
+describe('fake my.getAuthCode', () => {
+  type Answer = { ok: unknown } | { failed: unknown };
+  async function getAuthCode(fake: FakeMy, scopes: unknown = 'auth_base'): Promise<Answer> {
+    return new Promise((resolve) => {
+      fake.my.getAuthCode({ scopes, success: (r: unknown) => resolve({ ok: r }), fail: (e: unknown) => resolve({ failed: e }) } as never);
+    });
+  }
+
+  it('answers as Alipay documents: a fresh code for the Alipay user each time, with the scopes granted', async () => {
+    const fake = new FakeMy({ alipayUser: 'alice' });
+    const first = await getAuthCode(fake);
+    const second = await getAuthCode(fake);
+    expect(first).toEqual({ ok: { authCode: expect.any(String), authSuccessScopes: ['auth_base'], authErrorScopes: {} } });
+    expect(fake.authCodes).toHaveLength(2);
+    expect(new Set(fake.authCodes).size).toBe(2);
+    expect(fake.authCodes.map(alipayUserOf)).toEqual(['alice', 'alice']);
+    expect(second).toEqual({ ok: expect.objectContaining({ authCode: fake.authCodes[1] }) });
+  });
+
+  it('fails with { error, errorMessage } without a user, or as a test queues it', async () => {
+    expect(await getAuthCode(new FakeMy({ alipayUser: null }))).toEqual({ failed: AUTH_CODE_FAILURE.fail });
+    const fake = new FakeMy();
+    fake.authCodeReplies.push({ fail: { error: 11, errorMessage: 'x' } }, { authCode: 'chosen' });
+    expect(await getAuthCode(fake)).toEqual({ failed: { error: 11, errorMessage: 'x' } });
+    expect(await getAuthCode(fake)).toEqual({ ok: expect.objectContaining({ authCode: 'chosen' }) });
+    await getAuthCode(fake);
+    expect(fake.authCodes.map(alipayUserOf)).toEqual([null, DEFAULT_ALIPAY_USER]);
+  });
+
+  it('reports a scope that would prompt the shopper', async () => {
+    const fake = new FakeMy();
+    await getAuthCode(fake, ['auth_base']);
+    expect(fake.problems).toEqual([]);
+    await getAuthCode(fake, 'auth_user');
+    expect(fake.problems).toEqual([new Error('my.getAuthCode asked for "auth_user": only auth_base is silent')]);
+  });
+});
+
+describe('fake backend sessions', () => {
+  let fake: FakeMy;
+  let backend: FakeBackend;
+  beforeEach(() => {
+    jest.useFakeTimers();
+    backend = new FakeBackend();
+    fake = new FakeMy({ responder: backend.responder });
+  });
+  afterEach(() => jest.useRealTimers());
+
+  type Answer = { status: number; body: Record<string, unknown> };
+  function call(method: string, path: string, options: { body?: unknown; token?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.Authorization = `Bearer ${options.token}`;
+    return new Promise((resolve) => {
+      fake.my.request({
+        url: `${BASE_URL}${path}`,
+        method,
+        headers,
+        data: options.body === undefined ? undefined : JSON.stringify(options.body),
+        success: (r: { status: number; data: Record<string, unknown> }) => resolve({ status: r.status, body: r.data }),
+      } as never);
+    });
+  }
+  /** A code of the fake my for `user` (it records the code as it hands it out). */
+  const newCode = (user: string): string => {
+    fake.alipayUser = user;
+    fake.my.getAuthCode({} as never);
+    return fake.authCodes[fake.authCodes.length - 1];
+  };
+  async function signIn(user: string): Promise<string> {
+    const { status, body } = await call('POST', '/api/session', { body: { authCode: newCode(user) } });
+    expect(status).toBe(201);
+    return body.token as string;
+  }
+
+  it('opens a session for a code of the fake my, once per code; answers 400 invalid_auth_code after', async () => {
+    const authCode = newCode('alice');
+    const opened = await call('POST', '/api/session', { body: { authCode } });
+    expect(opened).toEqual({ status: 201, body: { token: expect.any(String), expiresAt: expect.any(String), buyer: { id: 'alice' } } });
+    expect(Date.parse(opened.body.expiresAt as string)).toBe(Date.now() + SESSION_TTL_MS);
+    expect((await call('POST', '/api/session', { body: { authCode } })).body).toEqual({ error: { code: 'invalid_auth_code', message: expect.any(String) } });
+    expect((await call('POST', '/api/session', { body: { authCode: 'made-up' } })).status).toBe(400);
+  });
+
+  it('takes `sandbox:<name>` codes, again and again, only in mode sandbox', async () => {
+    expect((await call('POST', '/api/session', { body: { authCode: 'sandbox:dev' } })).status).toBe(400);
+    backend.mode = 'sandbox';
+    const first = await call('POST', '/api/session', { body: { authCode: 'sandbox:dev' } });
+    const again = await call('POST', '/api/session', { body: { authCode: 'sandbox:dev' } });
+    expect([first.status, again.status]).toEqual([201, 201]);
+    expect(again.body.buyer).toEqual(first.body.buyer);
+  });
+
+  it('answers 401 unauthorized on buyer routes without a valid token, unexpired', async () => {
+    const token = await signIn('alice');
+    expect((await call('GET', '/api/orders')).status).toBe(401);
+    expect((await call('GET', '/api/orders', { token: 'nope' })).body).toEqual({ error: { code: 'unauthorized', message: expect.any(String) } });
+    expect((await call('GET', '/api/orders', { headers: { 'X-Buyer-Id': 'alice' } })).status).toBe(401);
+    expect((await call('GET', '/api/orders', { token })).status).toBe(200);
+    jest.setSystemTime(Date.now() + SESSION_TTL_MS);
+    expect((await call('GET', '/api/orders', { token })).status).toBe(401);
+    const other = await signIn('alice');
+    backend.expireSessions();
+    expect((await call('POST', '/api/orders', { token: other, body: { productId: 'ticket', quantity: 1 }, headers: { 'Idempotency-Key': 'k' } })).status).toBe(401);
+  });
+
+  it('needs no session for the products and /healthz', async () => {
+    expect(await call('GET', '/api/products')).toEqual({ status: 200, body: { products: backend.products } });
+    expect(await call('GET', '/healthz')).toEqual({ status: 200, body: { status: 'ok', mode: 'live' } });
+  });
+
+  it("keeps buyers apart: another buyer's order is not found, and not in their list", async () => {
+    backend.mode = 'sandbox';
+    const alice = await signIn('alice');
+    const bob = await signIn('bob');
+    const created = await call('POST', '/api/orders', { token: alice, body: { productId: 'ticket', quantity: 1 }, headers: { 'Idempotency-Key': 'k' } });
+    const ref = (created.body.order as { merchantReference: string }).merchantReference;
+    expect((await call('GET', `/api/orders/${ref}`, { token: alice })).status).toBe(200);
+    expect((await call('GET', `/api/orders/${ref}`, { token: bob })).status).toBe(404);
+    expect((await call('POST', `/api/sandbox/orders/${ref}/settle`, { token: bob, body: { action: 'pay' } })).status).toBe(404);
+    expect((await call('GET', '/api/orders', { token: bob })).body).toEqual({ orders: [], nextBefore: null });
+    expect(((await call('GET', '/api/orders', { token: alice })).body.orders as unknown[]).length).toBe(1);
+  });
+
+  it('lists orders 20 a page, newest first, older pages by `before`; nothing before an order not theirs', async () => {
+    const alice = await signIn('alice');
+    const refs = Array.from({ length: ORDERS_PAGE_SIZE + 1 }, () => backend.addOrder('alice').merchantReference).reverse();
+    const bobs = backend.addOrder('bob').merchantReference;
+    const first = await call('GET', '/api/orders', { token: alice });
+    expect((first.body.orders as Array<{ merchantReference: string }>).map((o) => o.merchantReference)).toEqual(refs.slice(0, ORDERS_PAGE_SIZE));
+    expect(first.body.nextBefore).toBe(refs[ORDERS_PAGE_SIZE - 1]);
+    const second = await call('GET', `/api/orders?before=${first.body.nextBefore as string}`, { token: alice });
+    expect(second.body).toEqual({ orders: [expect.objectContaining({ merchantReference: refs[ORDERS_PAGE_SIZE] })], nextBefore: null });
+    expect((await call('GET', `/api/orders?before=${bobs}`, { token: alice })).body).toEqual({ orders: [], nextBefore: null });
   });
 });
 
@@ -260,6 +411,20 @@ describe('runtime', () => {
     await rt.settle();
     expect(rt.stack).toHaveLength(MAX_PAGE_STACK);
     expect(failures).toHaveLength(2);
+  });
+
+  it('reports my.getAuthCode called from onShow (Alipay asks not to), and not from onLoad', async () => {
+    rt = createRuntime({ responder: () => ({ hang: true }) });
+    const page = rt.launch();
+    const askAlipay = () => rt.fake.my.getAuthCode({} as never);
+    page.onLoad = askAlipay;
+    page.onShow = askAlipay;
+    rt.call(page, 'onLoad', {});
+    expect(rt.fake.problems).toEqual([]);
+    rt.call(page, 'onShow');
+    expect(rt.fake.problems).toEqual([new Error('my.getAuthCode called from onShow')]);
+    expect(rt.fake.runningHook).toBeNull();
+    rt.fake.problems.length = 0;
   });
 
   it('reports what a page throws, also from async handlers', async () => {

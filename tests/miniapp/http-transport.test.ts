@@ -21,11 +21,11 @@ afterEach(async () => {
 });
 
 it('sends the request to the target: method, path and query, headers, JSON body', async () => {
-  const body = await request({ method: 'POST', path: '/api/orders', query: { a: '1 2' }, body: { productId: 'x' }, headers: { 'X-Buyer-Id': 'b-1' } });
+  const body = await request({ method: 'POST', path: '/api/orders', query: { a: '1 2' }, body: { productId: 'x' }, headers: { 'Idempotency-Key': 'k-1' } });
   expect(body).toEqual({ ok: true });
   const [received] = receiver.requests;
   expect(received).toMatchObject({ method: 'POST', url: '/api/orders?a=1%202', body: '{"productId":"x"}' });
-  expect(received.headers).toMatchObject({ 'x-buyer-id': 'b-1', 'content-type': 'application/json' });
+  expect(received.headers).toMatchObject({ 'idempotency-key': 'k-1', 'content-type': 'application/json' });
   expect(fake.requests[0].url).toBe(`${API_BASE_URLS.develop}/api/orders?a=1%202`);
   expect(transport.exchanges).toEqual([
     { method: 'POST', path: '/api/orders?a=1%202', url: `${receiver.url}/api/orders?a=1%202`, outcome: { status: 200 } },

@@ -159,11 +159,11 @@ describe('request', () => {
 
   it('sends its headers as `headers`, never `header` (older base libraries read only `headers`)', async () => {
     answer({ status: 200, body: {} });
-    await request({ method: 'GET', path: '/x', headers: { 'X-Buyer-Id': 'b-1' } });
+    await request({ method: 'GET', path: '/x', headers: { 'Idempotency-Key': 'k-1' } });
     const [args] = fake.callsTo('request');
-    expect(args.headers).toMatchObject({ 'X-Buyer-Id': 'b-1' });
+    expect(args.headers).toMatchObject({ 'Idempotency-Key': 'k-1' });
     expect(args).not.toHaveProperty('header');
-    expect(fake.requests[0].header('X-Buyer-Id')).toBe('b-1');
+    expect(fake.requests[0].header('Idempotency-Key')).toBe('k-1');
   });
 
   it('my.request throwing is a network failure', async () => {

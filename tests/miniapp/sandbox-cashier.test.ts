@@ -6,6 +6,7 @@ import { payByMode } from '../../utils/pay-by-mode';
 import { buildOrderStr, PaymentError } from '../../utils/payment';
 import { createPaymentStore } from '../../utils/payment-store';
 import { CASHIER_NOT_RUN } from '../../utils/result-code';
+import { createSessionKeeper } from '../../utils/session';
 import { paySandbox, SANDBOX_ACTIONS } from '../../utils/sandbox-cashier';
 import type { SettleSandboxOrder } from '../../utils/sandbox-cashier';
 import { en } from '../../utils/strings-en';
@@ -129,7 +130,7 @@ describe('the checkout by the backend mode', () => {
   });
   afterEach(() => jest.useRealTimers());
 
-  const checkout = () => new Checkout({ api: createApiClient(undefined, () => 'buyer-1') });
+  const checkout = () => new Checkout({ api: createApiClient(undefined, createSessionKeeper()) });
 
   it('live: pays at the cashier; no action sheet, no settle call, also when paying again', async () => {
     fake.actionSheet = () => 0;

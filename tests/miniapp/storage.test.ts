@@ -27,7 +27,7 @@ beforeEach(() => {
 });
 afterEach(() => uninstall());
 
-type Buyer = typeof import('../../utils/buyer');
+type DeviceId = typeof import('../../utils/device-id');
 type Payments = typeof import('../../utils/payment-store');
 
 /** The module as a new launch of the app loads it (module state starts over). */
@@ -38,7 +38,7 @@ function fresh<T>(path: string): T {
   });
   return mod as T;
 }
-const freshBuyer = (): Buyer => fresh<Buyer>('../../utils/buyer');
+const freshDeviceId = (): DeviceId => fresh<DeviceId>('../../utils/device-id');
 const freshPayments = (): Payments => fresh<Payments>('../../utils/payment-store');
 
 function makeSetStorageThrow(): void {
@@ -91,19 +91,19 @@ describe('storage', () => {
   });
 });
 
-describe('buyer id', () => {
+describe('device id', () => {
   it('is created once, stored, and reused by the next launch', () => {
-    const id = freshBuyer().buyerId();
+    const id = freshDeviceId().deviceId();
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(fake.stored('buyerId')).toBe(id);
-    expect(freshBuyer().buyerId()).toBe(id);
+    expect(fake.stored('deviceId')).toBe(id);
+    expect(freshDeviceId().deviceId()).toBe(id);
   });
 
   it('replaces a stored value that is not an id', () => {
-    fake.my.setStorageSync({ key: 'buyerId', data: { evil: true } } as never);
-    const id = freshBuyer().buyerId();
+    fake.my.setStorageSync({ key: 'deviceId', data: { evil: true } } as never);
+    const id = freshDeviceId().deviceId();
     expect(typeof id).toBe('string');
-    expect(fake.stored('buyerId')).toBe(id);
+    expect(fake.stored('deviceId')).toBe(id);
   });
 
   it.each(['returns { success: false }', 'throws'])(
@@ -112,35 +112,35 @@ describe('buyer id', () => {
       const restore = fake.my.setStorageSync;
       if (how === 'throws') makeSetStorageThrow();
       else fake.storageFull = true;
-      const buyer = freshBuyer();
-      const id = buyer.buyerId();
-      expect(buyer.buyerId()).toBe(id);
-      expect(fake.stored('buyerId')).toBeNull();
+      const device = freshDeviceId();
+      const id = device.deviceId();
+      expect(device.deviceId()).toBe(id);
+      expect(fake.stored('deviceId')).toBeNull();
 
       (fake.my as Record<string, unknown>).setStorageSync = restore;
       fake.storageFull = false;
-      expect(buyer.buyerId()).toBe(id);
-      expect(fake.stored('buyerId')).toBe(id);
-      // The next launch is the same shopper.
-      expect(freshBuyer().buyerId()).toBe(id);
+      expect(device.deviceId()).toBe(id);
+      expect(fake.stored('deviceId')).toBe(id);
+      // The next launch is the same device.
+      expect(freshDeviceId().deviceId()).toBe(id);
     },
   );
 
   it('stops writing once the id is saved', () => {
-    const buyer = freshBuyer();
-    buyer.buyerId();
-    buyer.buyerId();
+    const device = freshDeviceId();
+    device.deviceId();
+    device.deviceId();
     expect(fake.callsTo('setStorageSync')).toHaveLength(1);
   });
 
   it('never writes over an id that storage could not read', () => {
-    fake.my.setStorageSync({ key: 'buyerId', data: 'stored-buyer-0001' } as never);
+    fake.my.setStorageSync({ key: 'deviceId', data: 'stored-device-0001' } as never);
     const readable = makeGetStorageThrow();
-    const id = freshBuyer().buyerId();
-    expect(id).not.toBe('stored-buyer-0001');
-    expect(fake.stored('buyerId')).toBe('stored-buyer-0001');
+    const id = freshDeviceId().deviceId();
+    expect(id).not.toBe('stored-device-0001');
+    expect(fake.stored('deviceId')).toBe('stored-device-0001');
     readable();
-    expect(freshBuyer().buyerId()).toBe('stored-buyer-0001');
+    expect(freshDeviceId().deviceId()).toBe('stored-device-0001');
   });
 });
 

@@ -1,11 +1,18 @@
 import { spawnSync } from 'node:child_process';
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig, type Env } from '../../server/app/config/config';
+import { ALIPAY_SANDBOX_DEV } from '../../server/alipay-sandbox';
 import { SANDBOX_DEV_CREDENTIALS } from '../../server/sandbox';
 
 const PUBLIC = 'https://shop.example.com';
+const keyPair = () =>
+  generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+const APP_KEYS = keyPair();
+const ALIPAY_KEYS = keyPair();
+const ALIPAY: Env = { ALIPAY_APP_ID: '2021004100000001', ALIPAY_PRIVATE_KEY: APP_KEYS.privateKey, ALIPAY_PUBLIC_KEY: ALIPAY_KEYS.publicKey };
 const LIVE: Env = {
   LATIPAY_BASE_URL: 'https://api.latipay.net/',
   LATIPAY_USER_ID: 'U000334333',
@@ -38,7 +45,18 @@ describe('configuration', () => {
       publicBaseUrl: null,
       currency: 'NZD',
       adminToken: null,
-      trustProxy: false,
+      trustProxy: null,
+      requestTimeoutMs: 30000,
+      shutdownTimeoutMs: 10000,
+      maxPipelinedRequests: 16,
+      limits: {
+        ordersPerIp: 60,
+        ordersPerBuyer: 10,
+        notifyRefusalsPerIp: 20,
+        refreshIntervalMs: 2000,
+        adminFailuresPerIp: 10,
+        adminLockoutMs: 300000,
+      },
       sandboxRemoteControl: false,
       latipay: { baseUrl: null, userId: SANDBOX_DEV_CREDENTIALS.userId, apiKey: SANDBOX_DEV_CREDENTIALS.apiKey, timeoutMs: 10000 },
     });
@@ -67,7 +85,12 @@ describe('configuration', () => {
     ['a Latipay URL without its user id', { ...LIVE, LATIPAY_USER_ID: '' }, 'LATIPAY_USER_ID'],
     ['a short admin token', { ADMIN_TOKEN: 'short' }, 'ADMIN_TOKEN'],
     ['a zero timeout', { LATIPAY_TIMEOUT_MS: '0' }, 'LATIPAY_TIMEOUT_MS'],
-    ['TRUST_PROXY other than 1/0', { TRUST_PROXY: 'yes' }, 'TRUST_PROXY'],
+    ['TRUST_PROXY neither a hop count nor addresses', { TRUST_PROXY: 'yes' }, 'TRUST_PROXY'],
+    ['TRUST_PROXY=true, which would trust every hop', { TRUST_PROXY: 'true' }, 'TRUST_PROXY'],
+    ['TRUST_PROXY with a bad address', { TRUST_PROXY: '10.0.0.1, 10.0.0.999' }, 'TRUST_PROXY'],
+    ['TRUST_PROXY with a bad CIDR range', { TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY'],
+    ['a negative rate limit', { RATE_LIMIT_ORDERS_PER_IP: '-1' }, 'RATE_LIMIT_ORDERS_PER_IP'],
+    ['a request timeout too short to receive anything', { REQUEST_TIMEOUT_MS: '5' }, 'REQUEST_TIMEOUT_MS'],
     ['SANDBOX_REMOTE_CONTROL other than 1/0', { SANDBOX_REMOTE_CONTROL: 'yes' }, 'SANDBOX_REMOTE_CONTROL'],
     ['an unknown log level', { LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     ['a missing catalogue file', { CATALOG_PATH: '/nonexistent/catalog.json' }, 'CATALOG_PATH'],
@@ -92,9 +115,60 @@ describe('configuration', () => {
     expect(err.message).not.toContain('\n');
   });
 
-  it('starts in production with a real Latipay, its credentials and a public URL', () => {
-    const config = loadConfig({ ...LIVE, NODE_ENV: 'production', PUBLIC_BASE_URL: PUBLIC });
+  it('starts in production with a real Latipay, its credentials, a public URL and an Alipay app', () => {
+    const config = loadConfig({ ...LIVE, ...ALIPAY, NODE_ENV: 'production', PUBLIC_BASE_URL: PUBLIC });
     expect(config).toMatchObject({ production: true, sandbox: null, latipay: { baseUrl: 'https://api.latipay.net' } });
+    expect(config.alipay).toMatchObject({ appId: '2021004100000001', keyType: 'PKCS8', gatewayUrl: 'https://openapi.alipay.com/gateway.do' });
+  });
+
+  it('uses the Alipay stand-in without ALIPAY_APP_ID, and refuses that in production', () => {
+    expect(loadConfig({}).alipay).toBeNull();
+    expect(refusal({ ...LIVE, NODE_ENV: 'production', PUBLIC_BASE_URL: PUBLIC }).setting).toBe('ALIPAY_APP_ID');
+  });
+
+  it('reads the Alipay keys inline (PEM, one line with \\n, PKCS1) or from files, naming a bad one without quoting it', () => {
+    const oneLine = APP_KEYS.privateKey.replace(/\n/g, '\\n');
+    expect(loadConfig({ ...ALIPAY, ALIPAY_PRIVATE_KEY: oneLine }).alipay?.keyType).toBe('PKCS8');
+    const pkcs1 = createPrivateKey(APP_KEYS.privateKey).export({ format: 'pem', type: 'pkcs1' }).toString();
+    expect(loadConfig({ ...ALIPAY, ALIPAY_PRIVATE_KEY: pkcs1 }).alipay?.keyType).toBe('PKCS1');
+    const file = path.join(dir, 'app-private-key.pem');
+    writeFileSync(file, APP_KEYS.privateKey);
+    expect(loadConfig({ ...ALIPAY, ALIPAY_PRIVATE_KEY: undefined, ALIPAY_PRIVATE_KEY_PATH: file }).alipay?.appId).toBe('2021004100000001');
+    const garbage = 'MIIEnot-a-key-but-secret-looking';
+    const bad = refusal({ ...ALIPAY, ALIPAY_PRIVATE_KEY: garbage });
+    expect(bad.setting).toBe('ALIPAY_PRIVATE_KEY');
+    expect(bad.message).not.toContain(garbage);
+    expect(refusal({ ...ALIPAY, ALIPAY_PRIVATE_KEY: undefined }).setting).toBe('ALIPAY_PRIVATE_KEY');
+    expect(refusal({ ...ALIPAY, ALIPAY_PRIVATE_KEY_PATH: file }).setting).toBe('ALIPAY_PRIVATE_KEY');
+    expect(refusal({ ...ALIPAY, ALIPAY_APP_ID: 'app-1' }).setting).toBe('ALIPAY_APP_ID');
+    // The app's own public key where Alipay's belongs: the most common mix-up.
+    expect(refusal({ ...ALIPAY, ALIPAY_PUBLIC_KEY: APP_KEYS.publicKey }).setting).toBe('ALIPAY_PUBLIC_KEY');
+  });
+
+  it("refuses the stand-in's development keys in production", () => {
+    const dev = { ALIPAY_PRIVATE_KEY: ALIPAY_SANDBOX_DEV.appPrivateKey, ALIPAY_PUBLIC_KEY: ALIPAY_SANDBOX_DEV.alipayPublicKey };
+    expect(loadConfig({ ...ALIPAY, ...dev }).alipay).not.toBeNull();
+    expect(refusal({ ...LIVE, ...ALIPAY, ...dev, NODE_ENV: 'production', PUBLIC_BASE_URL: PUBLIC }).setting).toBe('ALIPAY_PUBLIC_KEY');
+  });
+
+  it('reads TRUST_PROXY as the number of proxies in front, or their addresses and ranges', () => {
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toEqual({ hops: 1 });
+    expect(loadConfig({ TRUST_PROXY: '0' }).trustProxy).toBeNull();
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.1, 192.168.0.0/16,loopback' }).trustProxy).toEqual({
+      addresses: ['10.0.0.1', '192.168.0.0/16', 'loopback'],
+    });
+  });
+
+  it('reads each rate limit, 0 turning it off', () => {
+    const { limits } = loadConfig({ RATE_LIMIT_ORDERS_PER_IP: '0', RATE_LIMIT_ORDERS_PER_BUYER: '3', RATE_LIMIT_ADMIN_LOCKOUT_S: '60' });
+    expect(limits).toMatchObject({ ordersPerIp: 0, ordersPerBuyer: 3, adminLockoutMs: 60000 });
+  });
+
+  it('never prints the credentials of a URL setting', () => {
+    const err = refusal({ PUBLIC_BASE_URL: 'https://shop:s3cret-pass@shop.example.com/?x=1' });
+    expect(err.setting).toBe('PUBLIC_BASE_URL');
+    expect(err.message).not.toContain('s3cret-pass');
+    expect(err.message).toContain('***@shop.example.com');
   });
 
   it('never puts the api key in a refusal', () => {

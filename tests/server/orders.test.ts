@@ -1,7 +1,7 @@
 import { startTestServer, type TestServer } from '../support/server';
 import { readRows } from './helpers/db';
 import { http, waitFor } from './helpers/http';
-import { addFault, createOrder, createdOrder, getOrder, notification, notify, sandboxCalls, sandboxOrder } from './helpers/shop';
+import { addFault, createOrder, createdOrder, getOrder, notification, notify, sandboxCalls, sandboxOrder, shopperHeaders } from './helpers/shop';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -87,18 +87,17 @@ describe('POST /api/orders', () => {
     expect(res.body.error.code).toBe('unknown_product');
   });
 
-  it('refuses bad Idempotency-Key and X-Buyer-Id headers', async () => {
+  it('refuses a bad Idempotency-Key header', async () => {
     const key = await createOrder(server, undefined, { 'idempotency-key': 'x'.repeat(256) });
     expect(key.status).toBe(400);
-    const buyer = await createOrder(server, undefined, { 'x-buyer-id': 'b'.repeat(129) });
-    expect(buyer.status).toBe(400);
   });
 
   it('answers invalid JSON with 400, a non-JSON body with 415 and a big body with 413, all as JSON errors', async () => {
-    const broken = await http(`${server.url}/api/orders`, { raw: '{"productId":', headers: { 'content-type': 'application/json' } });
+    const session = await shopperHeaders(server);
+    const broken = await http(`${server.url}/api/orders`, { raw: '{"productId":', headers: { ...session, 'content-type': 'application/json' } });
     expect(broken.status).toBe(400);
     expect(broken.body).toEqual({ error: { code: 'invalid_request', message: 'the body is not valid JSON' } });
-    const text = await http(`${server.url}/api/orders`, { raw: 'hello', headers: { 'content-type': 'text/plain' } });
+    const text = await http(`${server.url}/api/orders`, { raw: 'hello', headers: { ...session, 'content-type': 'text/plain' } });
     expect(text.status).toBe(415);
     expect(text.body.error.code).toBe('unsupported_media_type');
     const big = await createOrder(server, { productId: 'test-item', quantity: 1, padding: 'x'.repeat(20_000) });
@@ -110,9 +109,10 @@ describe('POST /api/orders', () => {
 
   it('answers paid when the paid notification came before Latipay\'s create answer, as a read does', async () => {
     await addFault(server, { endpoint: 'create', kind: 'delay', delayMs: 500 });
-    const creating = createOrder(server, { productId: 'test-item', quantity: 1 }, { 'x-buyer-id': 'early-payer' });
+    const earlyPayer = await server.signIn('early-payer');
+    const creating = createOrder(server, { productId: 'test-item', quantity: 1 }, {}, 'early-payer');
     const [row] = await waitFor(async () => {
-      const rows = readRows<{ merchant_reference: string }>(server.databasePath, `SELECT merchant_reference FROM orders WHERE buyer_id = 'early-payer'`);
+      const rows = readRows<{ merchant_reference: string }>(server.databasePath, 'SELECT merchant_reference FROM orders WHERE buyer_id = ?', earlyPayer.buyerId);
       return rows.length > 0 ? rows : undefined;
     }, 'the order being created');
     const early = { merchantReference: row.merchant_reference, amount: '0.01', currency: 'NZD', latipayOrderId: null };
@@ -121,11 +121,11 @@ describe('POST /api/orders', () => {
     expect(res.status).toBe(201);
     expect(res.body.order).toMatchObject({ merchantReference: row.merchant_reference, status: 'paid', paidAt: expect.any(String) });
     expect(res.body.order.latipayOrderId).toBe(res.body.gatewaydata.out_trade_no);
-    expect((await getOrder(server, row.merchant_reference)).body.order).toEqual(res.body.order);
+    expect((await getOrder(server, row.merchant_reference, false, 'early-payer')).body.order).toEqual(res.body.order);
   });
 
   it('answers a URL that cannot be decoded with a JSON 400', async () => {
-    const res = await http(`${server.url}/api/orders/%ZZ`);
+    const res = await http(`${server.url}/api/orders/%ZZ`, { headers: await shopperHeaders(server) });
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: { code: 'invalid_request', message: expect.any(String) } });
     expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
@@ -141,10 +141,10 @@ describe('POST /api/orders', () => {
 
 describe('idempotent create', () => {
   it('the same key and body give the same order and one Latipay call', async () => {
-    const headers = { 'idempotency-key': 'checkout-1', 'x-buyer-id': 'buyer-idem' };
+    const headers = { 'idempotency-key': 'checkout-1' };
     const before = (await sandboxCalls(server)).create;
-    const first = await createOrder(server, { productId: 'flat-white', quantity: 1 }, headers);
-    const again = await createOrder(server, { quantity: 1, productId: 'flat-white' }, headers);
+    const first = await createOrder(server, { productId: 'flat-white', quantity: 1 }, headers, 'buyer-idem');
+    const again = await createOrder(server, { quantity: 1, productId: 'flat-white' }, headers, 'buyer-idem');
     expect(first.status).toBe(201);
     expect(again.status).toBe(201);
     expect(again.body).toEqual(first.body);
@@ -153,60 +153,89 @@ describe('idempotent create', () => {
   });
 
   it('the same key with a different body is refused with 409', async () => {
-    const headers = { 'idempotency-key': 'checkout-2', 'x-buyer-id': 'buyer-idem' };
-    await createdOrder(server, { productId: 'flat-white', quantity: 1 }, headers);
-    const other = await createOrder(server, { productId: 'flat-white', quantity: 2 }, headers);
+    const headers = { 'idempotency-key': 'checkout-2' };
+    await createdOrder(server, { productId: 'flat-white', quantity: 1 }, headers, 'buyer-idem');
+    const other = await createOrder(server, { productId: 'flat-white', quantity: 2 }, headers, 'buyer-idem');
     expect(other.status).toBe(409);
     expect(other.body.error.code).toBe('idempotency_conflict');
   });
 
-  it('keys are scoped per buyer', async () => {
-    const a = await createdOrder(server, undefined, { 'idempotency-key': 'shared', 'x-buyer-id': 'buyer-a' });
-    const b = await createdOrder(server, undefined, { 'idempotency-key': 'shared', 'x-buyer-id': 'buyer-b' });
-    expect(a.merchantReference).not.toBe(b.merchantReference);
+  it('keys are scoped per signed-in buyer: B replaying A\'s key gets an order of its own, never A\'s gatewaydata', async () => {
+    const a = await createOrder(server, undefined, { 'idempotency-key': 'shared' }, 'buyer-a');
+    const b = await createOrder(server, undefined, { 'idempotency-key': 'shared' }, 'buyer-b');
+    expect(a.body.order.merchantReference).not.toBe(b.body.order.merchantReference);
+    expect(b.body.gatewaydata).not.toEqual(a.body.gatewaydata);
   });
 
-  it('a buyer calling themselves "anonymous" does not share keys with requests without X-Buyer-Id', async () => {
-    const anonymous = await createdOrder(server, undefined, { 'idempotency-key': 'anon-1' });
-    const named = await createdOrder(server, undefined, { 'idempotency-key': 'anon-1', 'x-buyer-id': 'anonymous' });
-    expect(named.merchantReference).not.toBe(anonymous.merchantReference);
+  it('an X-Buyer-Id header is not read: it neither signs in nor names a buyer', async () => {
+    const alice = await createdOrder(server, undefined, {}, 'alice');
+    const alicesId = (await server.signIn('alice')).buyerId;
+    const claimed = await http(`${server.url}/api/orders/${alice.merchantReference}`, { headers: { 'x-buyer-id': alicesId } });
+    expect(claimed.status).toBe(401);
+    const asBob = await http(`${server.url}/api/orders`, { headers: { ...(await shopperHeaders(server, 'bob')), 'x-buyer-id': alicesId } });
+    expect(asBob.body.orders).toEqual([]);
   });
 
   it('concurrent requests with the same key make one order and one Latipay call', async () => {
-    const headers = { 'idempotency-key': 'double-tap', 'x-buyer-id': 'buyer-concurrent' };
+    const headers = { 'idempotency-key': 'double-tap' };
+    const { buyerId } = await server.signIn('buyer-concurrent');
     const before = (await sandboxCalls(server)).create;
-    const results = await Promise.all(Array.from({ length: 5 }, () => createOrder(server, undefined, headers)));
+    const results = await Promise.all(Array.from({ length: 5 }, () => createOrder(server, undefined, headers, 'buyer-concurrent')));
     expect(results.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
     expect(new Set(results.map((r) => r.body.order.merchantReference)).size).toBe(1);
     expect((await sandboxCalls(server)).create).toBe(before + 1);
-    const rows = readRows(server.databasePath, 'SELECT merchant_reference FROM orders WHERE buyer_id = ?', 'buyer-concurrent');
+    const rows = readRows(server.databasePath, 'SELECT merchant_reference FROM orders WHERE buyer_id = ?', buyerId);
     expect(rows).toHaveLength(1);
   });
 });
 
 describe('GET /api/orders', () => {
   it("lists the buyer's orders, newest first, and only theirs", async () => {
-    const headers = { 'x-buyer-id': '2088000000000042' };
+    const headers = await shopperHeaders(server, 'lister');
     const refs: string[] = [];
     for (const productId of ['test-item', 'flat-white', 'canvas-tote']) {
-      refs.push((await createdOrder(server, { productId, quantity: 1 }, headers)).merchantReference);
+      refs.push((await createdOrder(server, { productId, quantity: 1 }, {}, 'lister')).merchantReference);
     }
-    await createdOrder(server, undefined, { 'x-buyer-id': 'someone-else' });
+    await createdOrder(server, undefined, {}, 'someone-else');
     const res = await http(`${server.url}/api/orders`, { headers });
     expect(res.status).toBe(200);
     expect(res.body.orders.map((o: { merchantReference: string }) => o.merchantReference)).toEqual(refs.reverse());
   });
 
-  it('needs X-Buyer-Id', async () => {
+  it('pages 20 at a time with the nextBefore cursor, newest first, and never into another buyer\'s orders', async () => {
+    const headers = await shopperHeaders(server, 'buyer-with-many-orders');
+    const refs: string[] = [];
+    for (let i = 0; i < 45; i += 1) refs.push((await createdOrder(server, undefined, {}, 'buyer-with-many-orders')).merchantReference);
+    const newestFirst = [...refs].reverse();
+    const page = async (before?: string) =>
+      (await http(`${server.url}/api/orders${before ? `?before=${before}` : ''}`, { headers })).body as {
+        orders: { merchantReference: string }[];
+        nextBefore: string | null;
+      };
+    const first = await page();
+    const second = await page(first.nextBefore!);
+    const third = await page(second.nextBefore!);
+    const seen = [first, second, third].flatMap((p) => p.orders.map((o) => o.merchantReference));
+    expect([first.orders.length, second.orders.length, third.orders.length]).toEqual([20, 20, 5]);
+    expect(seen).toEqual(newestFirst);
+    expect(first.nextBefore).toBe(newestFirst[19]);
+    expect(third.nextBefore).toBeNull();
+    // Another buyer's reference as the cursor gives nothing of theirs or of this buyer's.
+    const stranger = await http(`${server.url}/api/orders?before=${refs[44]}`, { headers: await shopperHeaders(server, 'someone-else') });
+    expect(stranger.body).toEqual({ orders: [], nextBefore: null });
+    expect((await http(`${server.url}/api/orders?before=not%20a%20ref`, { headers })).status).toBe(400);
+  });
+
+  it('needs a session', async () => {
     const res = await http(`${server.url}/api/orders`);
-    expect(res.status).toBe(400);
-    expect(res.body.error.code).toBe('invalid_request');
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('unauthorized');
   });
 
   it('answers 404 for an unknown or impossible reference, 400 for a bad refresh flag', async () => {
     expect((await getOrder(server, 'Mffffffffffffffffffffffffffffff')).status).toBe(404);
-    expect((await http(`${server.url}/api/orders/${encodeURIComponent('../etc')}`)).status).toBe(404);
+    expect((await http(`${server.url}/api/orders/${encodeURIComponent('../etc')}`, { headers: await shopperHeaders(server) })).status).toBe(404);
     const order = await createdOrder(server);
-    expect((await http(`${server.url}/api/orders/${order.merchantReference}?refresh=maybe`)).status).toBe(400);
+    expect((await http(`${server.url}/api/orders/${order.merchantReference}?refresh=maybe`, { headers: await shopperHeaders(server) })).status).toBe(400);
   });
 });

@@ -7,6 +7,7 @@ import {
   adminHeaders,
   complete,
   createdOrder,
+  getOrder,
   notification,
   notify,
   refund,
@@ -102,7 +103,7 @@ describe('refunds', () => {
     expect(res.status).toBe(409);
     expect(res.body.error).toEqual({ code: 'refund_exceeds_balance', message: 'at most 5.50 NZD can be refunded' });
     expect((await sandboxCalls(server)).refund).toBe(before);
-    expect((await http(`${server.url}/api/orders/${order.merchantReference}`)).body.order.status).toBe('paid');
+    expect((await getOrder(server, order.merchantReference)).body.order.status).toBe('paid');
   });
 
   it('refuses orders that are not paid, and unknown orders', async () => {
@@ -143,13 +144,30 @@ describe('refunds', () => {
     expect(other.body.error.code).toBe('idempotency_conflict');
   });
 
+  it('remembers a refusal made before anything was refunded: a replay of its key answers the same 409', async () => {
+    const order = await paidOrder(1);
+    const headers = { ...adminHeaders(server), 'idempotency-key': 'refund-too-much' };
+    const body = { amount: '9.00', reason: 'too much' };
+    const first = await refund(server, order.merchantReference, body, headers);
+    expect(first.status).toBe(409);
+    expect(first.body.error).toEqual({ code: 'refund_exceeds_balance', message: 'at most 5.50 NZD can be refunded' });
+    // The order changes meanwhile; the key still answers what it answered.
+    expect((await refund(server, order.merchantReference, { amount: '5.50', reason: 'all of it' })).status).toBe(201);
+    const replay = await refund(server, order.merchantReference, body, headers);
+    expect(replay.status).toBe(409);
+    expect(replay.body.error).toEqual(first.body.error);
+    const unknownOrder = { ...adminHeaders(server), 'idempotency-key': 'refund-nothing' };
+    expect((await refund(server, 'Mnothing', body, unknownOrder)).status).toBe(404);
+    expect((await refund(server, 'Mnothing', body, unknownOrder)).body.error.code).toBe('not_found');
+  });
+
   it('concurrent refunds never exceed the balance', async () => {
     const order = await paidOrder(1); // 5.50
     const results = await Promise.all(
       ['2.00', '2.00', '2.00', '2.00'].map((amount, i) => refund(server, order.merchantReference, { amount, reason: `r${i}` })),
     );
     expect(results.map((r) => r.status).sort()).toEqual([201, 201, 409, 409]);
-    const final = (await http(`${server.url}/api/orders/${order.merchantReference}`)).body.order;
+    const final = (await getOrder(server, order.merchantReference)).body.order;
     expect(final).toMatchObject({ status: 'partially_refunded', refundedAmount: '4.00' });
   });
 
@@ -264,6 +282,6 @@ describe('late notifications', () => {
     for (const status of ['paid', 'failed']) {
       expect((await notify(server, notification(order, status, server.latipay.apiKey))).text).toBe('sent');
     }
-    expect((await http(`${server.url}/api/orders/${order.merchantReference}`)).body.order.status).toBe('refunded');
+    expect((await getOrder(server, order.merchantReference)).body.order.status).toBe('refunded');
   });
 });

@@ -12,34 +12,39 @@ afterAll(() => server.close());
 
 describe('restart', () => {
   it('keeps every order, its status and the buyer list; an order left creating becomes create_failed', async () => {
-    const headers = { 'x-buyer-id': 'buyer-restart', 'idempotency-key': 'restart-1' };
-    const paid = await createdOrder(server, { productId: 'canvas-tote', quantity: 2 }, headers);
+    const shopper = await server.signIn('buyer-restart');
+    const paid = await createdOrder(server, { productId: 'canvas-tote', quantity: 2 }, { 'idempotency-key': 'restart-1' }, 'buyer-restart');
     await complete(server, paid.merchantReference, 'paid');
-    const paidBefore = await waitForStatus(server, paid.merchantReference, 'paid');
-    const pending = await createdOrder(server, undefined, { 'x-buyer-id': 'buyer-restart' });
+    const paidBefore = await waitForStatus(server, paid.merchantReference, 'paid', 'buyer-restart');
+    const pending = await createdOrder(server, undefined, {}, 'buyer-restart');
     // What a crash while Latipay was being asked leaves behind.
     const db = new Database(server.databasePath);
     db.prepare(
       `INSERT INTO orders (merchant_reference, buyer_id, product_id, product_name, quantity, amount_cents, currency, status, created_at, updated_at)
-       VALUES ('Mcrashedwhilecreating', 'buyer-restart', 'test-item', 'Test item', 1, 1, 'NZD', 'creating', ?, ?)`,
-    ).run(new Date().toISOString(), new Date().toISOString());
+       VALUES ('Mcrashedwhilecreating', ?, 'test-item', 'Test item', 1, 1, 'NZD', 'creating', ?, ?)`,
+    ).run(shopper.buyerId, new Date().toISOString(), new Date().toISOString());
     db.close();
 
     const oldUrl = server.url;
     server = await server.restart();
     expect(server.url).toBe(oldUrl); // restarted on the same port, as `npm start` would be
 
-    expect((await getOrder(server, paid.merchantReference)).body.order).toEqual(paidBefore);
-    expect((await getOrder(server, pending.merchantReference)).body.order).toEqual(pending);
-    expect((await getOrder(server, 'Mcrashedwhilecreating')).body.order.status).toBe('create_failed');
-    const list = await http(`${server.url}/api/orders`, { headers: { 'x-buyer-id': 'buyer-restart' } });
+    // The session outlives the restart too.
+    const read = (ref: string) => http(`${server.url}/api/orders/${ref}`, { headers: shopper.headers });
+    expect((await read(paid.merchantReference)).body.order).toEqual(paidBefore);
+    expect((await read(pending.merchantReference)).body.order).toEqual(pending);
+    expect((await read('Mcrashedwhilecreating')).body.order.status).toBe('create_failed');
+    const list = await http(`${server.url}/api/orders`, { headers: shopper.headers });
     expect(list.body.orders.map((o: { merchantReference: string }) => o.merchantReference)).toEqual([
       'Mcrashedwhilecreating',
       pending.merchantReference,
       paid.merchantReference,
     ]);
     // The Idempotency-Key survives too: the same request gives the same order.
-    const again = await http(`${server.url}/api/orders`, { json: { productId: 'canvas-tote', quantity: 2 }, headers });
+    const again = await http(`${server.url}/api/orders`, {
+      json: { productId: 'canvas-tote', quantity: 2 },
+      headers: { ...shopper.headers, 'idempotency-key': 'restart-1' },
+    });
     expect(again.status).toBe(201);
     expect(again.body.order.merchantReference).toBe(paid.merchantReference);
     expect(again.body.order.status).toBe('paid');

@@ -4,10 +4,11 @@ import { SANDBOX_DEV_CREDENTIALS, startSandbox, type RunningSandbox } from '../.
 import { startTestServer, type TestServer } from '../support/server';
 import { readRows } from './helpers/db';
 import { http } from './helpers/http';
-import { createdOrder, getOrder, orderStatus, sandboxCalls, sandboxOrder, waitForStatus } from './helpers/shop';
+import { createdOrder, getOrder, orderStatus, sandboxCalls, sandboxOrder, shopperHeaders, waitForStatus } from './helpers/shop';
 
 const settleUrl = (server: TestServer, ref: string) => `${server.url}/api/sandbox/orders/${ref}/settle`;
-const settle = (server: TestServer, ref: string, body: unknown) => http(settleUrl(server, ref), { json: body });
+const settle = async (server: TestServer, ref: string, body: unknown, shopper?: string) =>
+  http(settleUrl(server, ref), { json: body, headers: await shopperHeaders(server, shopper) });
 
 const notificationsOf = (server: TestServer, ref: string) =>
   readRows<{ source: string; status: string; outcome: string }>(
@@ -96,7 +97,8 @@ describe('POST /api/sandbox/orders/{ref}/settle (sandbox mode)', () => {
 
   it('refuses a body that is not JSON with 415', async () => {
     const order = await createdOrder(server);
-    const res = await http(settleUrl(server, order.merchantReference), { raw: 'action=pay', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const headers = { ...(await shopperHeaders(server)), 'content-type': 'application/x-www-form-urlencoded' };
+    const res = await http(settleUrl(server, order.merchantReference), { raw: 'action=pay', headers });
     expect(res.status).toBe(415);
   });
 

@@ -1,7 +1,7 @@
-import { isLocalPeer } from '../../server/app/sandbox/mount';
+import { isLocalPeer } from '../../server/app/sandbox/local-only';
 import { startTestServer, type TestServer } from '../support/server';
 import { http } from './helpers/http';
-import { createdOrder } from './helpers/shop';
+import { createdOrder, getOrder, shopperHeaders } from './helpers/shop';
 
 /** What a tunnel or reverse proxy on this machine adds when it relays a remote peer. */
 const RELAYED = { 'x-forwarded-for': '203.0.113.9' };
@@ -29,7 +29,23 @@ describe("the in-process sandbox's control API", () => {
       expect(res.status).toBe(403);
       expect(res.body).toEqual({ error: { code: 'forbidden', message: expect.stringContaining('SANDBOX_REMOTE_CONTROL=1') } });
     }
-    expect((await http(`${server.url}/api/orders/${order.merchantReference}`)).body.order.status).toBe('pending');
+    expect((await getOrder(server, order.merchantReference)).body.order.status).toBe('pending');
+  });
+
+  it('refuses the shopper-facing sandbox cashier to a relayed peer too, X-Real-IP included', async () => {
+    const order = await createdOrder(server);
+    const session = await shopperHeaders(server);
+    const settle = (headers: Record<string, string>) =>
+      http(`${server.url}/api/sandbox/orders/${order.merchantReference}/settle`, { json: { action: 'pay' }, headers: { ...session, ...headers } });
+    const relays: Record<string, string>[] = [RELAYED, { 'x-real-ip': '203.0.113.9' }, { forwarded: 'for=203.0.113.9' }];
+    for (const headers of relays) {
+      const res = await settle(headers);
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe('forbidden');
+    }
+    expect((await getOrder(server, order.merchantReference)).body.order.status).toBe('pending');
+    expect((await http(`${server.sandboxUrl}/sandbox/stats`, { headers: { 'x-real-ip': '203.0.113.9' } })).status).toBe(403);
+    expect((await settle({})).status).toBe(200);
   });
 
   it("leaves Latipay's own endpoints open", async () => {
@@ -42,6 +58,12 @@ describe("the in-process sandbox's control API", () => {
     const open = await startTestServer({ env: { SANDBOX_REMOTE_CONTROL: '1' } });
     try {
       expect((await http(`${open.sandboxUrl}/sandbox/stats`, { headers: RELAYED })).status).toBe(200);
+      const order = await createdOrder(open);
+      const settled = await http(`${open.url}/api/sandbox/orders/${order.merchantReference}/settle`, {
+        json: { action: 'cancel' },
+        headers: { ...(await shopperHeaders(open)), ...RELAYED },
+      });
+      expect(settled.status).toBe(200);
     } finally {
       await open.close();
     }

@@ -19,6 +19,18 @@ export interface TestServerOptions {
   sandbox?: Partial<SandboxOptions>;
 }
 
+/** A shopper signed in through the in-process Alipay stand-in (code `sandbox:<name>`). */
+export interface Shopper {
+  name: string;
+  buyerId: string;
+  token: string;
+  /** `Authorization: Bearer <token>`. */
+  headers: Record<string, string>;
+}
+
+/** Whom the test helpers act as when a test names no shopper. */
+export const DEFAULT_SHOPPER = 'test-shopper';
+
 export interface TestServer {
   /** The API, e.g. http://127.0.0.1:41234 (no trailing slash). */
   url: string;
@@ -30,6 +42,8 @@ export interface TestServer {
   adminToken: string | null;
   /** The Latipay account the server uses (tests sign notifications with apiKey). */
   latipay: { userId: string; walletId: string; apiKey: string };
+  /** Signs `name` in (POST /api/session), once per server: the same shopper every time. */
+  signIn(name?: string): Promise<Shopper>;
   /** Every log line written so far, raw JSON text. */
   logs: string[];
   /** The log lines parsed. */
@@ -49,6 +63,15 @@ export const TEST_DEFAULT_ENV: Env = {
   SANDBOX_RETRY_MS: '50',
   SANDBOX_MAX_ATTEMPTS: '5',
   SANDBOX_NOTIFY_TIMEOUT_MS: '2000',
+  // Tests of other behaviour order and refresh far faster than a shopper, all from 127.0.0.1:
+  // the abuse limits are off here, and tests/server/rate-limits.test.ts checks each of them
+  // (and the defaults).
+  RATE_LIMIT_ORDERS_PER_IP: '0',
+  RATE_LIMIT_ORDERS_PER_BUYER: '0',
+  RATE_LIMIT_SESSIONS_PER_IP: '0',
+  RATE_LIMIT_NOTIFY_REFUSALS_PER_IP: '0',
+  RATE_LIMIT_REFRESH_INTERVAL_MS: '0',
+  RATE_LIMIT_ADMIN_FAILURES_PER_IP: '0',
 };
 
 function buildEnv(base: Env, overrides: Env = {}): Env {
@@ -70,8 +93,27 @@ async function launch(env: Env, options: TestServerOptions, tempDir: string): Pr
     closed = true;
     await running.close();
   };
+  const shoppers = new Map<string, Promise<Shopper>>();
+  const signIn = async (name: string): Promise<Shopper> => {
+    const res = await fetch(`${running.url}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ authCode: `sandbox:${name}` }),
+    });
+    const body = (await res.json()) as { token: string; buyer: { id: string } };
+    if (res.status !== 201) throw new Error(`sign-in of ${name} answered ${res.status}: ${JSON.stringify(body)}`);
+    return { name, buyerId: body.buyer.id, token: body.token, headers: { authorization: `Bearer ${body.token}` } };
+  };
   return {
     url: running.url,
+    signIn(name = DEFAULT_SHOPPER) {
+      let shopper = shoppers.get(name);
+      if (!shopper) {
+        shopper = signIn(name);
+        shoppers.set(name, shopper);
+      }
+      return shopper;
+    },
     sandboxUrl: running.sandboxUrl,
     mode: running.mode,
     databasePath: config.databasePath,

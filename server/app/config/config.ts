@@ -1,4 +1,7 @@
+import { isIP } from 'node:net';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_TRANSPORT_LIMITS } from '../../http-server/transport';
 import { CURRENCIES, ConfigError, baseUrl, flag, integer, oneOf, optional, token, type Env } from '../../env/parsers';
 import {
   SANDBOX_DEV_CREDENTIALS,
@@ -7,6 +10,8 @@ import {
   sandboxOptionsFromEnv,
   type SandboxOptions,
 } from '../../sandbox';
+import { ALIPAY_SANDBOX_DEV } from '../../alipay-sandbox';
+import { AlipayKeyError, parseAlipayKeys, type AppKeyType } from '../alipay/keys';
 import { CatalogError, loadCatalog, type Catalog } from '../catalog';
 
 export { ConfigError, type Env } from '../../env/parsers';
@@ -40,8 +45,49 @@ export interface AppConfig {
   /** SANDBOX_REMOTE_CONTROL=1: the in-process sandbox's control API answers any peer, not only this machine. */
   sandboxRemoteControl: boolean;
   adminToken: string | null;
-  trustProxy: boolean;
+  /** Which peers' X-Forwarded-For to believe: the proxies in front (a count), or their addresses; null: none. */
+  trustProxy: TrustProxy | null;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** How long a request's headers and body may take to arrive (408 after). */
+  requestTimeoutMs: number;
+  /** How long stopping may wait for requests in progress before it closes their connections. */
+  shutdownTimeoutMs: number;
+  /** Requests one connection may have in progress at once (pipelined); the connection is closed past it. */
+  maxPipelinedRequests: number;
+  limits: RateLimits;
+  /** How long a shopper's session lasts before the mini app must sign in again (silently). */
+  sessionTtlS: number;
+  /** Alipay's OpenAPI for signing shoppers in; null: the in-process stand-in (ALIPAY_APP_ID unset). */
+  alipay: AlipayConfig | null;
+}
+
+export interface AlipayConfig {
+  appId: string;
+  /** The app's private key (signs requests), as PEM of keyType. */
+  privateKey: string;
+  keyType: AppKeyType;
+  /** Alipay's public key (verifies answers), as PEM. */
+  alipayPublicKey: string;
+  gatewayUrl: string;
+}
+
+const ALIPAY_GATEWAY = 'https://openapi.alipay.com/gateway.do';
+
+export type TrustProxy = { hops: number } | { addresses: string[] };
+
+/** Every abuse limit; 0 turns one off. Windows are a minute unless said. */
+export interface RateLimits {
+  ordersPerIp: number;
+  ordersPerBuyer: number;
+  /** Sign-ins (POST /api/session) per client IP. */
+  sessionsPerIp: number;
+  /** Refused notifications (bad signature, unknown order) per sender IP. */
+  notifyRefusalsPerIp: number;
+  /** At most one Latipay query per order in this many ms, whatever the number of `?refresh=true`. */
+  refreshIntervalMs: number;
+  /** Wrong admin tokens per IP before it is locked out. */
+  adminFailuresPerIp: number;
+  adminLockoutMs: number;
 }
 
 function liveLatipay(env: Env, url: string, production: boolean, timeoutMs: number): LatipayConfig {
@@ -83,6 +129,96 @@ function adminToken(env: Env): string | null {
     throw new ConfigError('ADMIN_TOKEN', `must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters`);
   }
   return value;
+}
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** One address or CIDR range of a proxy, as proxy-addr takes them (also `loopback`, `linklocal`, `uniquelocal`). */
+function isProxyAddress(value: string): boolean {
+  if (PROXY_NAMES.includes(value)) return true;
+  const [address, bits, extra] = value.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
+
+/**
+ * TRUST_PROXY: the number of proxies in front of the server (1: the one reverse proxy), or a
+ * comma-separated list of their addresses or CIDR ranges. Trusting every hop would let a client
+ * choose the IP sent to Latipay with its own X-Forwarded-For, so `true` is refused.
+ */
+function trustProxy(env: Env): TrustProxy | null {
+  const value = optional(env, 'TRUST_PROXY');
+  if (value === undefined || value === '0' || value === 'false') return null;
+  if (/^\d+$/.test(value)) return { hops: integer(env, 'TRUST_PROXY', 0, 1, 10) };
+  const addresses = value.split(',').map((item) => item.trim());
+  const wrong = addresses.find((item) => !isProxyAddress(item));
+  if (wrong !== undefined) {
+    throw new ConfigError(
+      'TRUST_PROXY',
+      `must be the number of proxies in front of the server (e.g. 1) or their addresses or CIDR ranges, comma-separated; "${wrong}" is neither`,
+    );
+  }
+  return { addresses };
+}
+
+
+function rateLimits(env: Env): RateLimits {
+  return {
+    ordersPerIp: integer(env, 'RATE_LIMIT_ORDERS_PER_IP', 60, 0, 1_000_000),
+    ordersPerBuyer: integer(env, 'RATE_LIMIT_ORDERS_PER_BUYER', 10, 0, 1_000_000),
+    sessionsPerIp: integer(env, 'RATE_LIMIT_SESSIONS_PER_IP', 30, 0, 1_000_000),
+    notifyRefusalsPerIp: integer(env, 'RATE_LIMIT_NOTIFY_REFUSALS_PER_IP', 20, 0, 1_000_000),
+    refreshIntervalMs: integer(env, 'RATE_LIMIT_REFRESH_INTERVAL_MS', 2000, 0, 3_600_000),
+    adminFailuresPerIp: integer(env, 'RATE_LIMIT_ADMIN_FAILURES_PER_IP', 10, 0, 1_000_000),
+    adminLockoutMs: integer(env, 'RATE_LIMIT_ADMIN_LOCKOUT_S', 300, 1, 86_400) * 1000,
+  };
+}
+
+
+/** A key given in the variable itself or, with NAME_PATH, in a file. */
+function keyText(env: Env, cwd: string, name: string): string {
+  const inline = optional(env, name);
+  const file = optional(env, `${name}_PATH`);
+  if (inline !== undefined && file !== undefined) throw new ConfigError(name, `set ${name} or ${name}_PATH, not both`);
+  if (file !== undefined) {
+    try {
+      return readFileSync(path.resolve(cwd, file), 'utf8');
+    } catch (err) {
+      throw new ConfigError(`${name}_PATH`, `cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  if (inline === undefined) throw new ConfigError(name, `required when ALIPAY_APP_ID is set (or ${name}_PATH)`);
+  return inline;
+}
+
+/**
+ * ALIPAY_APP_ID and its keys sign shoppers in with Alipay. Without it the in-process stand-in
+ * of Alipay's gateway is used, which production refuses: it would let anyone sign in as anyone.
+ */
+function alipay(env: Env, cwd: string, production: boolean): AlipayConfig | null {
+  const appId = token(env, 'ALIPAY_APP_ID');
+  if (appId === undefined) {
+    if (production) throw new ConfigError('ALIPAY_APP_ID', 'required when NODE_ENV=production (the Alipay stand-in signs anyone in)');
+    return null;
+  }
+  if (!/^\d{16}$/.test(appId)) throw new ConfigError('ALIPAY_APP_ID', 'must be the 16-digit app id of the Alipay Open Platform');
+  const privateKey = keyText(env, cwd, 'ALIPAY_PRIVATE_KEY');
+  const alipayPublicKey = keyText(env, cwd, 'ALIPAY_PUBLIC_KEY');
+  let keys: ReturnType<typeof parseAlipayKeys>;
+  try {
+    keys = parseAlipayKeys({ privateKey, alipayPublicKey });
+  } catch (err) {
+    if (!(err instanceof AlipayKeyError)) throw err;
+    const setting = /^ALIPAY_(PRIVATE|PUBLIC)_KEY/.exec(err.message)?.[0] ?? 'ALIPAY_PRIVATE_KEY';
+    throw new ConfigError(setting, err.message.replace(new RegExp(`^${setting}:? `), ''));
+  }
+  if (production && keys.alipayPublicKey === parseAlipayKeys({ privateKey: ALIPAY_SANDBOX_DEV.appPrivateKey, alipayPublicKey: ALIPAY_SANDBOX_DEV.alipayPublicKey }).alipayPublicKey) {
+    throw new ConfigError('ALIPAY_PUBLIC_KEY', "is the stand-in's development key; use the Alipay public key of your app in production");
+  }
+  const gatewayUrl = baseUrl(env, 'ALIPAY_GATEWAY_URL') ?? ALIPAY_GATEWAY;
+  if (production && !gatewayUrl.startsWith('https://')) throw new ConfigError('ALIPAY_GATEWAY_URL', 'must be an https URL when NODE_ENV=production');
+  return { appId, ...keys, gatewayUrl };
 }
 
 function catalogAt(env: Env, cwd: string, currency: string): { catalogPath: string; catalog: Catalog } {
@@ -138,7 +274,13 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     sandbox,
     sandboxRemoteControl: flag(env, 'SANDBOX_REMOTE_CONTROL'),
     adminToken: adminToken(env),
-    trustProxy: flag(env, 'TRUST_PROXY'),
+    trustProxy: trustProxy(env),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', DEFAULT_TRANSPORT_LIMITS.requestTimeoutMs, 100, 3_600_000),
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 3_600_000),
+    maxPipelinedRequests: integer(env, 'MAX_PIPELINED_REQUESTS', DEFAULT_TRANSPORT_LIMITS.maxPipelinedRequests, 1, 1000),
+    limits: rateLimits(env),
+    sessionTtlS: integer(env, 'SESSION_TTL_S', 7 * 24 * 3600, 1, 365 * 24 * 3600),
+    alipay: alipay(env, cwd, production),
   };
 }

@@ -18,6 +18,9 @@ function fromFastify(error: FastifyError): HttpError | null {
       return new HttpError(413, 'payload_too_large', 'the request body is too large');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new HttpError(415, 'unsupported_media_type', 'send the body as application/json');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      // A path parameter longer than any reference or id names nothing.
+      return new HttpError(404, 'not_found', 'nothing has this reference');
     case 'FST_ERR_BAD_URL':
       return new HttpError(400, 'invalid_request', 'the URL is not valid (bad percent-encoding)');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
@@ -48,7 +51,8 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const apiError = error instanceof HttpError ? error : fromFastify(error);
     if (apiError) {
-      if (apiError.statusCode >= 500) request.log.warn({ code: apiError.code }, apiError.message);
+      // The code only: a message can carry Latipay's own text, which the logs never do.
+      if (apiError.statusCode >= 500) request.log.warn({ code: apiError.code, statusCode: apiError.statusCode }, 'answered with an error');
       return reply.code(apiError.statusCode).send(apiError.toResponse());
     }
     request.log.error({ err: error }, 'unexpected error');

@@ -42,11 +42,9 @@ export const RefundParams = Type.Object({ refundId: Reference });
 export const IdempotencyKeyHeader = Type.Object({
   'idempotency-key': Type.Optional(Type.String({ pattern: '^[\\x21-\\x7e]{1,255}$' })),
 });
-/** X-Buyer-Id (e.g. the Alipay user id): optional, 1-128 visible ASCII characters. */
-export const BuyerHeaders = Type.Object({
-  'x-buyer-id': Type.Optional(Type.String({ pattern: '^[\\x21-\\x7e]{1,128}$' })),
-  'idempotency-key': IdempotencyKeyHeader.properties['idempotency-key'],
-});
+
+export const CreateSessionBody = Type.Object({ authCode: Type.String({ minLength: 1, maxLength: 256 }) });
+same<Same<Static<typeof CreateSessionBody>, Contract.CreateSessionRequest>>();
 
 export const CreateOrderBody = Type.Object({
   productId: Type.String({ minLength: 1, maxLength: 64 }),
@@ -57,6 +55,9 @@ same<Same<Static<typeof CreateOrderBody>, Contract.CreateOrderRequest>>();
 export const RefreshQuery = Type.Object({
   refresh: Type.Optional(StringEnum(['true', 'false', '1', '0'] as const)),
 });
+
+/** GET /api/orders: `before`, the reference of the last order of the page before (its nextBefore). */
+export const OrdersQuery = Type.Object({ before: Type.Optional(Reference) });
 
 export const CreateRefundBody = Type.Object({
   amount: Type.String({ pattern: '^(0|[1-9]\\d{0,11})(\\.\\d{1,2})?$' }),
@@ -121,7 +122,7 @@ same<Same<Static<typeof CreateOrderResponse>, Contract.CreateOrderResponse>>();
 export const OrderResponse = Type.Object({ order: Order });
 same<Same<Static<typeof OrderResponse>, Contract.OrderResponse>>();
 
-export const OrdersResponse = Type.Object({ orders: Type.Array(Order) });
+export const OrdersResponse = Type.Object({ orders: Type.Array(Order), nextBefore: Nullable(Type.String()) });
 same<Same<Static<typeof OrdersResponse>, Contract.OrdersResponse>>();
 
 export const RefundResponse = Type.Object({ refund: Refund, order: Order });
@@ -157,5 +158,12 @@ export const AnomaliesResponse = Type.Object({
     }),
   ),
 });
+
+export const SessionResponse = Type.Object({
+  token: Type.String(),
+  expiresAt: Timestamp,
+  buyer: Type.Object({ id: Type.String() }),
+});
+same<Same<Static<typeof SessionResponse>, Contract.SessionResponse>>();
 
 export const HealthResponse = Type.Object({ status: Type.Literal('ok'), mode: Mode });

@@ -21,7 +21,7 @@ import { resolveRefund } from '../services/resolve-refund';
 /** The admin API under /api/admin: every route needs `Authorization: Bearer $ADMIN_TOKEN`. */
 export function adminRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.addHook('onRequest', adminAuth(ctx.config.adminToken));
+    app.addHook('onRequest', adminAuth(ctx.config.adminToken, ctx.config.limits, ctx.counters));
 
     app.post(
       '/orders/:merchantReference/refunds',

@@ -1,25 +1,49 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../context';
-import { badRequest } from '../errors';
+import { buyerOf, requireBuyer } from '../http/buyer-session';
 import { customerIpv4 } from '../http/customer-ip';
+import { MINUTE_MS, requestLimit } from '../http/rate-limits';
 import {
-  BuyerHeaders,
   CreateOrderBody,
   CreateOrderResponse,
   ERRORS,
+  IdempotencyKeyHeader,
   OrderParams,
   OrderResponse,
+  OrdersQuery,
   OrdersResponse,
   RefreshQuery,
 } from '../http/schemas';
 import { createOrder } from '../services/create-order';
 import { listBuyerOrders, readOrder } from '../services/read-orders';
 
+/** The shopper's routes: each needs a session (Authorization: Bearer), and sees only its buyer's orders. */
 export function orderRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+  const { limits } = ctx.config;
   return async (app) => {
+    app.addHook('onRequest', requireBuyer(ctx));
+    // A shopper taps Pay a few times a minute; many shoppers can share one address (a shop's wifi).
+    const perIp = requestLimit(app, {
+      max: limits.ordersPerIp,
+      windowMs: MINUTE_MS,
+      name: 'orders-per-ip',
+      what: 'orders from this address',
+      key: (request) => request.ip,
+    });
+    const perBuyer = requestLimit(app, {
+      max: limits.ordersPerBuyer,
+      windowMs: MINUTE_MS,
+      name: 'orders-per-buyer',
+      what: 'orders from this buyer',
+      key: (request) => buyerOf(request),
+    });
+
     app.post(
       '/api/orders',
-      { schema: { headers: BuyerHeaders, body: CreateOrderBody, response: { 201: CreateOrderResponse, ...ERRORS } } },
+      {
+        preHandler: [perIp.enforce, perBuyer.enforce],
+        schema: { headers: IdempotencyKeyHeader, body: CreateOrderBody, response: { 201: CreateOrderResponse, ...ERRORS } },
+      },
       async (request, reply) => {
         const { productId, quantity } = request.body;
         const result = await createOrder(
@@ -27,7 +51,7 @@ export function orderRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           {
             productId,
             quantity,
-            buyerId: request.headers['x-buyer-id'] ?? null,
+            buyerId: buyerOf(request),
             idempotencyKey: request.headers['idempotency-key'] ?? null,
             ip: customerIpv4(request.ip),
           },
@@ -42,14 +66,14 @@ export function orderRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       { schema: { params: OrderParams, querystring: RefreshQuery, response: { 200: OrderResponse, ...ERRORS } } },
       async (request) => {
         const refresh = request.query.refresh === 'true' || request.query.refresh === '1';
-        return { order: await readOrder(ctx, request.params.merchantReference, refresh, request.log) };
+        return { order: await readOrder(ctx, buyerOf(request), request.params.merchantReference, refresh, request.log) };
       },
     );
 
-    app.get('/api/orders', { schema: { headers: BuyerHeaders, response: { 200: OrdersResponse, ...ERRORS } } }, async (request) => {
-      const buyerId = request.headers['x-buyer-id'];
-      if (buyerId === undefined) throw badRequest('the X-Buyer-Id header is required to list orders');
-      return { orders: listBuyerOrders(ctx, buyerId) };
-    });
+    app.get(
+      '/api/orders',
+      { schema: { querystring: OrdersQuery, response: { 200: OrdersResponse, ...ERRORS } } },
+      async (request) => listBuyerOrders(ctx, buyerOf(request), request.query.before ?? null),
+    );
   };
 }

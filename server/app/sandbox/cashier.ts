@@ -1,7 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { SandboxCashierAction, SandboxSettleResponse } from '../../contract';
 import type { AppContext } from '../context';
-import { HttpError, notFound } from '../errors';
+import { HttpError } from '../errors';
+import { ownOrder } from '../services/read-orders';
 import { viewOrder } from '../services/order-view';
 import type { Completion, ControlResult, SandboxControl } from './control';
 
@@ -55,12 +56,12 @@ function controlFailure(result: Exclude<ControlResult, { ok: true }>): HttpError
 export async function payAtSandboxCashier(
   ctx: AppContext,
   control: SandboxControl,
+  buyerId: string,
   merchantReference: string,
   action: SandboxCashierAction,
   log: FastifyBaseLogger,
 ): Promise<SandboxSettleResponse> {
-  const order = ctx.stores.orders.get(merchantReference);
-  if (!order) throw notFound('no order with this merchant reference');
+  const order = ownOrder(ctx, buyerId, merchantReference);
   if (order.status !== 'pending') {
     throw new HttpError(409, 'order_not_pending', `the order is ${order.status}; only a pending order can be paid at the sandbox cashier`);
   }

@@ -1,27 +1,10 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { sandboxPlugin, type SandboxOptions } from '../../sandbox';
 import { HttpError } from '../errors';
+import { LOCAL_ONLY_MESSAGE, isFromThisMachine } from './local-only';
 
 /** Where the backend mounts the in-process sandbox: its Latipay API and its control API under it. */
 export const IN_PROCESS_SANDBOX_PREFIX = '/latipay-sandbox';
-
-const MAPPED_IPV4 = /^::ffff:/i;
-
-/**
- * Whether a connection comes from this machine: a loopback peer, or one whose address is
- * the very address it reached us at (a local client calling a LAN address we listen on).
- */
-export function isLocalPeer(remote: string | undefined, local: string | undefined): boolean {
-  if (!remote) return false;
-  const peer = remote.replace(MAPPED_IPV4, '');
-  return peer === '::1' || peer.startsWith('127.') || peer === local?.replace(MAPPED_IPV4, '');
-}
-
-/** From this machine and not relayed by a proxy (a tunnel to localhost makes every peer look local). */
-function isFromThisMachine(request: FastifyRequest): boolean {
-  const relayed = request.headers['x-forwarded-for'] !== undefined || request.headers.forwarded !== undefined;
-  return !relayed && isLocalPeer(request.socket.remoteAddress, request.socket.localAddress);
-}
 
 export interface InProcessSandboxOptions {
   sandbox: SandboxOptions;
@@ -40,8 +23,7 @@ export const inProcessSandbox: FastifyPluginAsync<InProcessSandboxOptions> = asy
     const control = `${app.prefix}/sandbox/`;
     app.addHook('onRequest', async (request, reply) => {
       if (request.routeOptions.url?.startsWith(control) && !isFromThisMachine(request)) {
-        const message = 'the sandbox control API only answers requests from this machine; set SANDBOX_REMOTE_CONTROL=1 to allow others';
-        return reply.code(403).send(new HttpError(403, 'forbidden', message).toResponse());
+        return reply.code(403).send(new HttpError(403, 'forbidden', LOCAL_ONLY_MESSAGE).toResponse());
       }
     });
   }

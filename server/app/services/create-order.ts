@@ -12,15 +12,13 @@ import { callOnce, stillInProgress } from './idempotency';
 export interface CreateOrderInput {
   productId: string;
   quantity: number;
-  buyerId: string | null;
+  buyerId: string;
   idempotencyKey: string | null;
   ip: string;
 }
 
-/** Idempotency-Key scope: per buyer; requests without X-Buyer-Id share one that no buyer id can name. */
-function buyerScope(buyerId: string | null): string {
-  return buyerId === null ? 'anon' : `buyer:${buyerId}`;
-}
+/** Idempotency-Key scope: per signed-in buyer, so nobody can replay another buyer's key. */
+const buyerScope = (buyerId: string) => `buyer:${buyerId}`;
 
 function response(ctx: AppContext, merchantReference: string): CreateOrderResponse {
   const order = ctx.stores.orders.get(merchantReference)!;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AppContext } from '../context';
-import { HttpError } from '../errors';
+import { HttpError, recordedError } from '../errors';
 import { nowIso } from '../store/db';
 
 /**
@@ -34,7 +34,10 @@ export interface IdempotentRequest {
 }
 
 export interface IdempotentSteps<T> {
-  /** Inside the transaction, once the key is claimed: records the new request (or throws to refuse it). */
+  /**
+   * Inside the transaction, once the key is claimed: records the new request, or refuses it by
+   * throwing an HttpError before it has written anything (the refusal is stored with the key).
+   */
   record(now: string): void;
   /**
    * Outside the transaction: calls Latipay and records the outcome. Never throws for a Latipay
@@ -56,7 +59,7 @@ export async function callOnce<T>(ctx: AppContext, request: IdempotentRequest, s
   // What the request made: the refund when there is one, else the order.
   const ownId = request.refundId ?? request.merchantReference;
   // Shares its commit with the other requests of this moment (GroupCommit): answered only once committed.
-  const { id, replay } = await ctx.groupCommit.run(() => {
+  const claimed = await ctx.groupCommit.run((): { id: string; replay: boolean } | { refused: HttpError } => {
     const now = nowIso();
     if (request.key !== null) {
       const row = {
@@ -71,12 +74,26 @@ export async function callOnce<T>(ctx: AppContext, request: IdempotentRequest, s
       if (!stores.idempotencyKeys.claim(row)) {
         const earlier = stores.idempotencyKeys.find(row.scope, row.endpoint, row.key)!;
         if (earlier.request_hash !== row.request_hash) throw idempotencyConflict();
+        if (earlier.refusal_status !== null) {
+          const { refusal_status: status, refusal_code: code, refusal_message: message } = earlier;
+          return { refused: recordedError({ status, code, message }, 'the request was refused') };
+        }
         return { id: earlier.refund_id ?? earlier.merchant_reference!, replay: true };
       }
+      try {
+        steps.record(now);
+      } catch (err) {
+        if (!(err instanceof HttpError)) throw err;
+        stores.idempotencyKeys.refuse(row, { status: err.statusCode, code: err.code, message: err.message });
+        return { refused: err };
+      }
+      return { id: ownId, replay: false };
     }
     steps.record(now);
     return { id: ownId, replay: false };
   });
+  if ('refused' in claimed) throw claimed.refused;
+  const { id, replay } = claimed;
   const inflightKey = `${request.endpoint}:${id}`;
   if (replay) {
     await ctx.inflight.settled(inflightKey);

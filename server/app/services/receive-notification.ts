@@ -25,13 +25,12 @@ function field(form: Record<string, unknown>, name: string): string {
  * A result whose amount or currency differs from the order's, or whose status is unknown,
  * is accepted too, after it has been stored and recorded as an anomaly: it will never match
  * on a retry, and a 4xx would only make Latipay resend it every 30 s forever. The order is
- * left unchanged.
+ * left unchanged. Refusals are the caller's to log and count (routes/notify.ts).
  */
 export async function receiveNotification(ctx: AppContext, form: Record<string, unknown>, log: FastifyBaseLogger): Promise<void> {
   const [merchantReference, paymentMethod, status, currency, amount] = SIGNED.map((name) => field(form, name));
   const signed = { merchant_reference: merchantReference, payment_method: paymentMethod, status, currency, amount };
   if (!verifyPaymentResult(signed, form.signature, ctx.config.latipay.apiKey)) {
-    log.warn({ merchantReference }, 'notification with an invalid signature refused');
     throw new HttpError(403, 'invalid_signature', 'the notification signature does not verify');
   }
   const missing = SIGNED.filter((name) => field(form, name) === '');
@@ -49,8 +48,5 @@ export async function receiveNotification(ctx: AppContext, form: Record<string, 
   };
   const applied = await ctx.groupCommit.run(() => applyPaymentResult(ctx.stores, result));
   logPaymentResult(result, applied, log);
-  if (!applied) {
-    log.warn({ merchantReference }, 'notification for an unknown order refused');
-    throw notFound('no order with this merchant reference');
-  }
+  if (!applied) throw notFound('no order with this merchant reference');
 }

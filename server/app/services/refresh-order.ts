@@ -80,11 +80,16 @@ async function checkWithLatipay(ctx: AppContext, order: OrderRow, log: FastifyBa
  * `?refresh=true`: an order whose payment result may still change, or a paid one whose
  * Latipay order id (needed to refund) never came, is checked with Latipay's payment result
  * interface; a paid or failed answer goes through the same state machine as a notification.
- * Concurrent refreshes of one order share one query. Throws HttpError when Latipay cannot
- * answer usefully.
+ * Concurrent refreshes of one order share one query, and an order is queried at most once
+ * per RATE_LIMIT_REFRESH_INTERVAL_MS: within it, refreshes answer the order as last known.
+ * Throws HttpError when Latipay cannot answer usefully.
  */
 export async function refreshOrder(ctx: AppContext, order: OrderRow, log: FastifyBaseLogger): Promise<void> {
   const lacksOrderId = order.status === 'paid' && order.latipay_order_id === null;
   if (!isPaymentOpen(order.status) && !lacksOrderId) return;
-  await ctx.inflight.join(`query:${order.merchant_reference}`, () => checkWithLatipay(ctx, order, log));
+  const intervalMs = ctx.config.limits.refreshIntervalMs;
+  await ctx.inflight.join(`query:${order.merchant_reference}`, async () => {
+    if (intervalMs > 0 && (await ctx.counters.hit(`refresh:${order.merchant_reference}`, intervalMs)).count > 1) return;
+    await checkWithLatipay(ctx, order, log);
+  });
 }

@@ -4,6 +4,7 @@ import { createIdempotencyKeyStore } from './idempotency-keys';
 import { createOrderStore } from './orders';
 import { createPaymentResultStore } from './payment-results';
 import { createRefundStore } from './refunds';
+import { createSessionStore } from './sessions';
 
 export type Stores = ReturnType<typeof createStores>;
 
@@ -17,6 +18,7 @@ export function createStores(db: Db) {
     paymentResults: createPaymentResultStore(db),
     refunds: createRefundStore(db),
     anomalies: createAnomalyStore(db),
+    sessions: createSessionStore(db),
     /** Throws when the database cannot answer. */
     ping: (): void => void ping.get(),
     /**

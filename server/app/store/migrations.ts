@@ -100,4 +100,30 @@ DROP INDEX notifications_by_order;
 CREATE INDEX payment_results_by_order ON payment_results (merchant_reference, id);
 `,
   },
+  {
+    version: 3,
+    // A request refused before it made anything (a refund over the balance) is answered the
+    // same way on every replay of its Idempotency-Key.
+    name: 'idempotency_keys remember refusals',
+    sql: `
+ALTER TABLE idempotency_keys ADD COLUMN refusal_status INTEGER;
+ALTER TABLE idempotency_keys ADD COLUMN refusal_code TEXT;
+ALTER TABLE idempotency_keys ADD COLUMN refusal_message TEXT;
+`,
+  },
+  {
+    version: 4,
+    // Signed-in shoppers: a session per Alipay login. Only a hash of the token is kept, so
+    // the table alone lets nobody act as a shopper.
+    name: 'sessions',
+    sql: `
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  buyer_id TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+`,
+  },
 ];

@@ -72,6 +72,11 @@ export function createOrderStore(db: Db) {
   const byBuyer = db.prepare<[string, number], OrderRow>(
     'SELECT * FROM orders WHERE buyer_id = ? ORDER BY id DESC LIMIT ?',
   );
+  // Older than the buyer's own order `before`; nothing when `before` is not theirs.
+  const byBuyerBefore = db.prepare<[string, string, string, number], OrderRow>(`
+    SELECT * FROM orders
+    WHERE buyer_id = ? AND id < (SELECT id FROM orders WHERE merchant_reference = ? AND buyer_id = ?)
+    ORDER BY id DESC LIMIT ?`);
   // A paid notification may have arrived before Latipay's create answer: then keep `paid`.
   // The create answer is where Latipay's order id comes from: it overwrites any other.
   const created = db.prepare<[string, string, string, string], OrderViewRow>(`
@@ -112,7 +117,9 @@ export function createOrderStore(db: Db) {
   return {
     insert: (order: NewOrder): void => void insert.run(order),
     get: (merchantReference: string): OrderRow | undefined => byReference.get(merchantReference),
-    listByBuyer: (buyerId: string, limit: number): OrderRow[] => byBuyer.all(buyerId, limit),
+    /** The buyer's orders, newest first, optionally only those older than their order `before`. */
+    listByBuyer: (buyerId: string, limit: number, before: string | null = null): OrderRow[] =>
+      before === null ? byBuyer.all(buyerId, limit) : byBuyerBefore.all(buyerId, before, buyerId, limit),
     /** The order as it now is (a paid notification may have come first), or undefined when unknown. */
     markCreated(merchantReference: string, latipayOrderId: string, gatewaydata: string, now: string): OrderViewRow | undefined {
       return created.get(latipayOrderId, gatewaydata, now, merchantReference);

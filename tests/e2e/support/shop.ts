@@ -7,11 +7,17 @@
  *   would call Latipay in production; it says `live`, so the mini app pays with my.tradePay.
  * - mode 'sandbox': the backend with the sandbox in-process (`npm start`); it says
  *   `sandbox`, so the mini app offers the sandbox cashier (my.showActionSheet).
+ *
+ * The backend has no Alipay app id in tests, so it checks auth codes with its in-process
+ * Alipay stand-in: the phone's my.getAuthCode hands out `sandbox:<shopper>`, the same buyer
+ * every time, as Alipay's codes for one user are. Several shoppers (phones) can take turns on
+ * one backend (switchTo).
  */
+import Database from 'better-sqlite3';
 import type { Order } from '../../../server/contract';
 import { SANDBOX_DEV_CREDENTIALS, startSandbox, type RunningSandbox, type SandboxOrderView } from '../../../server/sandbox';
 import { API_BASE_URLS } from '../../../config/env';
-import { createRuntime, HttpTransport, type MiniRuntime, type PageInstance } from '../../miniapp/harness';
+import { createRuntime, HttpTransport, type FakeMyOptions, type MiniRuntime, type PageInstance } from '../../miniapp/harness';
 import type { Env } from '../../../server/app/config/config';
 import { startTestServer, type TestServer } from '../../support/server';
 import { waitFor } from '../../support/wait';
@@ -19,6 +25,8 @@ import { readRows } from '../../server/helpers/db';
 import { FakeCashier } from './fake-cashier';
 
 export const PAGES = {
+  home: 'pages/index/index',
+  orders: 'pages/orders/orders',
   product: 'pages/product/product',
   result: 'pages/result/result',
   order: 'pages/order/order',
@@ -29,7 +37,22 @@ export const STATUS_CHECK = /^\/api\/orders\/M[0-9a-f]+\?refresh=true$/;
 
 export interface ShopOptions {
   mode?: 'live' | 'sandbox';
+  /** The first phone's Alipay user (default 'alice'); null: Alipay gives that phone no code. */
+  shopper?: string | null;
+  envVersion?: FakeMyOptions['envVersion'];
+  /** Backend settings over the test defaults, e.g. SESSION_TTL_S. */
+  env?: Env;
 }
+
+/** A phone running the mini app: its storage, and who is signed in to Alipay on it. */
+interface Phone {
+  name: string;
+  alipayUser: string | null;
+  envVersion: NonNullable<FakeMyOptions['envVersion']>;
+  storage: Record<string, unknown>;
+}
+
+type ApiAnswer = { status: number; body: Record<string, unknown> };
 
 export interface RecordedResult {
   source: 'notify' | 'query';
@@ -41,6 +64,11 @@ type PageData = Record<string, unknown>;
 
 export class Shop {
   private readonly others: TestServer[] = [];
+  private readonly phones = new Map<string, Phone>();
+  private phone: Phone;
+  private runtime: MiniRuntime;
+  /** The test's own session per buyer code, to ask the server what it has. */
+  private readonly tokens = new Map<string, string>();
 
   private constructor(
     readonly server: TestServer,
@@ -49,15 +77,17 @@ export class Shop {
     /** The sandbox's base URL: Latipay's API and the control API under /sandbox. */
     readonly latipayUrl: string,
     private readonly standalone: RunningSandbox | null,
-    readonly rt: MiniRuntime,
     readonly transport: HttpTransport,
     readonly cashier: FakeCashier,
-  ) {}
+    first: Phone,
+  ) {
+    this.phone = first;
+    this.runtime = this.startApp(first);
+  }
 
   static async open(options: ShopOptions = {}): Promise<Shop> {
     const mode = options.mode ?? 'live';
     let standalone: RunningSandbox | null = null;
-    let server: TestServer;
     let latipayEnv: Env = {};
     if (mode === 'live') {
       standalone = await startSandbox({ retryMs: 50, maxAttempts: 5, notifyTimeoutMs: 2000 });
@@ -67,15 +97,108 @@ export class Shop {
         LATIPAY_WALLET_ID: SANDBOX_DEV_CREDENTIALS.walletId,
         LATIPAY_API_KEY: SANDBOX_DEV_CREDENTIALS.apiKey,
       };
-      server = await startTestServer({ env: latipayEnv });
-    } else {
-      server = await startTestServer();
     }
+    const server = await startTestServer({ env: { ...latipayEnv, ...options.env } });
     const latipayUrl = standalone ? standalone.url : (server.sandboxUrl as string);
-    const transport = new HttpTransport(API_BASE_URLS.develop, server.url);
+    const envVersion = options.envVersion ?? 'develop';
+    // The URL of config/env.ts this version calls (gray counts as release), carried to the test backend.
+    const transport = new HttpTransport(API_BASE_URLS[envVersion === 'gray' ? 'release' : envVersion], server.url);
     const cashier = new FakeCashier(latipayUrl);
-    const rt = createRuntime({ timers: 'real', envVersion: 'develop', responder: transport.responder, cashier: cashier.cashier });
-    return new Shop(server, latipayEnv, latipayUrl, standalone, rt, transport, cashier);
+    const shopper = options.shopper === undefined ? 'alice' : options.shopper;
+    const first: Phone = { name: shopper ?? 'phone-1', alipayUser: shopper, envVersion, storage: {} };
+    return new Shop(server, latipayEnv, latipayUrl, standalone, transport, cashier, first);
+  }
+
+  /** The mini app on the phone in the shopper's hand. */
+  get rt(): MiniRuntime {
+    return this.runtime;
+  }
+
+  private startApp(phone: Phone): MiniRuntime {
+    this.phones.set(phone.name, phone);
+    return createRuntime({
+      timers: 'real',
+      envVersion: phone.envVersion,
+      responder: this.transport.responder,
+      cashier: this.cashier.cashier,
+      storage: phone.storage,
+      alipayUser: phone.alipayUser,
+      codeForUser: (user) => `sandbox:${user}`,
+    });
+  }
+
+  /**
+   * Closes the mini app on this phone (its storage kept) and hands over another phone: the
+   * one `name` used before, or a new one whose Alipay user is `alipayUser` (default `name`;
+   * null: Alipay gives it no code). The app is not launched yet.
+   */
+  async switchTo(name: string, alipayUser: string | null = name): Promise<MiniRuntime> {
+    this.transport.releaseAll();
+    await this.transport.idle();
+    this.phone.storage = this.runtime.fake.storageSnapshot();
+    this.runtime.dispose();
+    this.phone = this.phones.get(name) ?? { name, alipayUser, envVersion: this.phone.envVersion, storage: {} };
+    this.runtime = this.startApp(this.phone);
+    return this.runtime;
+  }
+
+  /** The app closed and opened again on the same phone (storage kept). Not launched yet. */
+  restartApp(): Promise<MiniRuntime> {
+    return this.switchTo(this.phone.name);
+  }
+
+  /** The session the mini app keeps (token, expiresAt), or null. */
+  get appSession(): { token: string; expiresAt: string } | null {
+    return this.rt.fake.stored('session') as { token: string; expiresAt: string } | null;
+  }
+
+  /** Ends every session on the server now, as time would (the mini app still holds its token). */
+  expireSessions(): void {
+    const db = new Database(this.server.databasePath);
+    try {
+      db.prepare('UPDATE sessions SET expires_at = ?').run('2000-01-01T00:00:00.000Z');
+    } finally {
+      db.close();
+    }
+  }
+
+  /** The code the backend knows this phone's shopper by: the Alipay user's, or the develop fallback of the device. */
+  private buyerCode(): string {
+    if (this.phone.alipayUser !== null) return `sandbox:${this.phone.alipayUser}`;
+    const deviceId = this.rt.fake.stored('deviceId');
+    if (typeof deviceId !== 'string') throw new Error('the mini app has no device id yet');
+    return `sandbox:${deviceId}`;
+  }
+
+  /**
+   * A buyer route as this phone's shopper, with the test's own session (signed in again if it
+   * ended): GET, or POST with `body` (JSON) and `headers`.
+   */
+  async asShopper(path: string, post?: { body: unknown; headers?: Record<string, string> }): Promise<ApiAnswer> {
+    const code = this.buyerCode();
+    for (let attempt = 0; ; attempt += 1) {
+      const token = this.tokens.get(code) ?? (await this.signInAs(code));
+      const response = await fetch(`${this.server.url}${path}`, {
+        method: post ? 'POST' : 'GET',
+        headers: { authorization: `Bearer ${token}`, ...(post ? { 'content-type': 'application/json', ...post.headers } : {}) },
+        body: post ? JSON.stringify(post.body) : undefined,
+      });
+      const answer: ApiAnswer = { status: response.status, body: (await response.json()) as Record<string, unknown> };
+      if (answer.status !== 401 || attempt > 0) return answer;
+      this.tokens.delete(code);
+    }
+  }
+
+  private async signInAs(code: string): Promise<string> {
+    const response = await fetch(`${this.server.url}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ authCode: code }),
+    });
+    const body = (await response.json()) as { token?: string };
+    if (response.status !== 201 || typeof body.token !== 'string') throw new Error(`sign-in as ${code} answered ${response.status}`);
+    this.tokens.set(code, body.token);
+    return body.token;
   }
 
   /**
@@ -106,10 +229,13 @@ export class Shop {
     );
   }
 
-  /** Opens a product page and waits for it to be ready. */
+  /** Opens a product page and waits for it to be ready, and for the sign-in the launch started. */
   async openProduct(productId: string): Promise<PageInstance> {
     this.rt.launch(`/pages/product/product?id=${productId}`);
-    return this.until(PAGES.product, (data) => data.state === 'ready');
+    const page = await this.until(PAGES.product, (data) => data.state === 'ready');
+    await this.transport.idle();
+    await this.rt.settle();
+    return page;
   }
 
   /**
@@ -125,22 +251,15 @@ export class Shop {
     return this.until(PAGES.product, (data) => data.state === 'ready');
   }
 
-  /** The mini app's buyer id, as it sends it in X-Buyer-Id. */
-  get buyerId(): string {
-    const id = this.rt.fake.stored('buyerId');
-    if (typeof id !== 'string') throw new Error('the mini app has no buyer id yet');
-    return id;
-  }
-
-  /** The buyer's orders as the server has them (GET /api/orders), newest first. */
+  /** This phone's shopper's orders as the server has them (GET /api/orders, the first page), newest first. */
   async serverOrders(): Promise<Order[]> {
-    const response = await fetch(`${this.server.url}/api/orders`, { headers: { 'x-buyer-id': this.buyerId } });
-    return ((await response.json()) as { orders: Order[] }).orders;
+    return (await this.asShopper('/api/orders')).body.orders as Order[];
   }
 
   async serverOrder(ref: string): Promise<Order> {
-    const response = await fetch(`${this.server.url}/api/orders/${ref}`);
-    return ((await response.json()) as { order: Order }).order;
+    const { status, body } = await this.asShopper(`/api/orders/${ref}`);
+    if (status !== 200) throw new Error(`GET /api/orders/${ref} answered ${status}`);
+    return body.order as Order;
   }
 
   /** Waits until the server has the order in `status` (without asking Latipay). */
@@ -198,7 +317,7 @@ export class Shop {
     try {
       this.transport.releaseAll();
       await this.transport.idle();
-      this.rt.dispose();
+      this.runtime.dispose();
     } finally {
       for (const other of this.others.splice(0)) await other.close();
       await this.server.close();

@@ -1,9 +1,13 @@
 /**
  * The merchant backend as server/contract.ts documents it, in memory, answering the fake
- * my.request: GET /api/products, POST /api/orders (Idempotency-Key, X-Buyer-Id),
- * GET /api/orders/{ref}[?refresh=true], GET /api/orders (X-Buyer-Id) and, in mode
- * `sandbox` only, POST /api/sandbox/orders/{ref}/settle. Tests steer it (status changes,
- * one-off replies) and read what it received. It runs in mode `live` unless told otherwise.
+ * my.request: GET /healthz, GET /api/products, POST /api/session (the fake `my`'s auth codes,
+ * once each; `sandbox:<name>` in mode `sandbox`), and the buyer routes, each needing
+ * `Authorization: Bearer <token>` of an unexpired session (else 401 `unauthorized`) and
+ * answering 404 for another buyer's order: POST /api/orders (Idempotency-Key),
+ * GET /api/orders/{ref}[?refresh=true], GET /api/orders[?before=ref] (20 a page, newest first)
+ * and, in mode `sandbox` only, POST /api/sandbox/orders/{ref}/settle. Tests steer it (status
+ * changes, one-off replies, expired sessions) and read what it received. It runs in mode
+ * `live` unless told otherwise.
  */
 import type {
   CreateOrderResponse,
@@ -12,12 +16,21 @@ import type {
   GatewayData,
   Order,
   OrderStatus,
+  OrdersResponse,
   PaymentMode,
   Product,
+  SessionResponse,
 } from '../../../server/contract';
+import { alipayUserOf } from './fake-my';
 import type { FakeReply, FakeRequest, Responder } from './fake-my';
 
 export const BASE_URL = 'http://127.0.0.1:3000';
+
+/** GET /api/orders answers this many orders a page (as the real backend). */
+export const ORDERS_PAGE_SIZE = 20;
+
+/** How long a session lasts unless a test says otherwise. */
+export const SESSION_TTL_MS = 2 * 60 * 60 * 1000;
 
 export const PRODUCTS: Product[] = [
   { id: 'pinot', name: 'Pinot Noir, Otago', description: 'A bottle of red', price: '120.00', currency: 'NZD' },
@@ -39,6 +52,12 @@ const SANDBOX_CASHIER: Record<SandboxCashierAction, { status: OrderStatus | null
   network_error: { status: null, resultCode: '6002' },
   unknown: { status: 'paid', resultCode: '6004' },
 };
+
+interface SessionRecord {
+  buyerId: string;
+  /** Date.now() ms (jest's clock in the harness). */
+  expiresAt: number;
+}
 
 interface IdempotencyRecord {
   fingerprint: string;
@@ -92,7 +111,13 @@ export class FakeBackend {
   readonly overrides: Array<(request: FakeRequest) => FakeReply | Promise<FakeReply> | undefined> = [];
   /** Called on every GET ?refresh=true: may move the order's status (e.g. to paid). */
   onRefresh: ((order: Order, refreshes: number) => OrderStatus | void) | null = null;
+  /** Every session opened, by token. */
+  readonly sessions = new Map<string, SessionRecord>();
+  readonly usedAuthCodes = new Set<string>();
+  /** The lifetime of the next sessions opened. */
+  sessionTtlMs = SESSION_TTL_MS;
   private refreshes = new Map<string, number>();
+  private tokenSerial = 0;
   private sequence = 0;
   private now = Date.parse('2025-01-02T03:04:05Z');
 
@@ -112,6 +137,20 @@ export class FakeBackend {
     }
     return this.handle(request);
   };
+
+  /** Ends every session on the server now (the mini app still has its token and its expiresAt). */
+  expireSessions(): void {
+    this.sessions.forEach((session) => {
+      session.expiresAt = -Infinity;
+    });
+  }
+
+  /** The tokens of the sessions opened for a buyer, oldest first. */
+  tokensOf(buyerId: string): string[] {
+    return Array.from(this.sessions.entries())
+      .filter(([, session]) => session.buyerId === buyerId)
+      .map(([token]) => token);
+  }
 
   /** The next request for `method path` (path may be a RegExp) gets `reply` instead. */
   once(
@@ -187,37 +226,82 @@ export class FakeBackend {
   /** What the backend does with a request (an override can do it and still lose the answer). */
   handle(request: FakeRequest): FakeReply {
     const { method, path } = request;
+    if (method === 'GET' && path === '/healthz') return { status: 200, body: { status: 'ok', mode: this.mode } };
     if (method === 'GET' && path === '/api/products') return { status: 200, body: { products: this.products } };
-    if (method === 'POST' && path === '/api/orders') return this.create(request);
-    if (method === 'GET' && path === '/api/orders') {
-      const buyer = request.header('X-Buyer-Id');
-      if (!buyer) return error(400, 'invalid_request', 'X-Buyer-Id is required');
-      const orders = Array.from(this.orders.values())
-        .filter((s) => s.buyerId === buyer)
-        .map((s) => s.order);
-      return { status: 200, body: { orders } };
-    }
+    if (method === 'POST' && path === '/api/session') return this.openSession(request);
     const settle = /^\/api\/sandbox\/orders\/([^/]+)\/settle$/.exec(path);
-    if (method === 'POST' && settle && this.mode === 'sandbox') return this.settle(decodeURIComponent(settle[1]), request);
     const match = /^\/api\/orders\/([^/]+)$/.exec(path);
-    if (method === 'GET' && match) {
-      const ref = decodeURIComponent(match[1]);
-      const stored = this.orders.get(ref);
-      if (!stored) return error(404, 'not_found', `no order ${ref}`);
-      if (request.query.refresh === 'true' && this.onRefresh) {
-        const count = (this.refreshes.get(ref) ?? 0) + 1;
-        this.refreshes.set(ref, count);
-        const next = this.onRefresh(stored.order, count);
-        if (next) this.setStatus(ref, next);
-      }
-      return { status: 200, body: { order: stored.order } };
+    const buyerRoute =
+      (method === 'POST' && path === '/api/orders') ||
+      (method === 'GET' && (path === '/api/orders' || match !== null)) ||
+      (method === 'POST' && settle !== null && this.mode === 'sandbox');
+    if (!buyerRoute) return error(404, 'not_found', `no route ${method} ${path}`);
+    const buyer = this.buyerOf(request);
+    if (buyer === null) return error(401, 'unauthorized', 'a valid session token is required');
+    if (method === 'POST' && path === '/api/orders') return this.create(request, buyer);
+    if (path === '/api/orders') return this.listPage(buyer, request.query.before);
+    if (settle) return this.settle(decodeURIComponent(settle[1]), buyer, request);
+    const ref = decodeURIComponent((match as RegExpExecArray)[1]);
+    const stored = this.orders.get(ref);
+    if (!stored || stored.buyerId !== buyer) return error(404, 'not_found', `no order ${ref}`);
+    if (request.query.refresh === 'true' && this.onRefresh) {
+      const count = (this.refreshes.get(ref) ?? 0) + 1;
+      this.refreshes.set(ref, count);
+      const next = this.onRefresh(stored.order, count);
+      if (next) this.setStatus(ref, next);
     }
-    return error(404, 'not_found', `no route ${method} ${path}`);
+    return { status: 200, body: { order: stored.order } };
   }
 
-  private settle(ref: string, request: FakeRequest): FakeReply {
+  /**
+   * POST /api/session: a code the fake `my` handed out (once each), or in mode `sandbox` a
+   * `sandbox:<name>` code (any number of times, always the same buyer).
+   */
+  private openSession(request: FakeRequest): FakeReply {
+    const authCode = (request.body as { authCode?: unknown } | null)?.authCode;
+    if (typeof authCode !== 'string' || authCode === '') return error(400, 'invalid_request', 'authCode is required');
+    const buyerId = this.buyerForAuthCode(authCode);
+    if (buyerId === null) return error(400, 'invalid_auth_code', 'the auth code is invalid, expired or used');
+    this.tokenSerial += 1;
+    const token = `fake-session-${this.tokenSerial}-${Math.random().toString(36).slice(2, 10)}`;
+    const expiresAt = Date.now() + this.sessionTtlMs;
+    this.sessions.set(token, { buyerId, expiresAt });
+    const body: SessionResponse = { token, expiresAt: new Date(expiresAt).toISOString(), buyer: { id: buyerId } };
+    return { status: 201, body };
+  }
+
+  private buyerForAuthCode(authCode: string): string | null {
+    if (authCode.startsWith('sandbox:')) return this.mode === 'sandbox' && authCode.length > 'sandbox:'.length ? authCode : null;
+    const alipayUser = alipayUserOf(authCode);
+    if (alipayUser === null || this.usedAuthCodes.has(authCode)) return null;
+    this.usedAuthCodes.add(authCode);
+    return alipayUser;
+  }
+
+  /** The buyer whose unexpired session token the request carries (`Authorization: Bearer …`), else null. */
+  private buyerOf(request: FakeRequest): string | null {
+    const match = /^Bearer (\S+)$/.exec(request.header('Authorization') ?? '');
+    const session = match ? this.sessions.get(match[1]) : undefined;
+    return session && Date.now() < session.expiresAt ? session.buyerId : null;
+  }
+
+  /** GET /api/orders[?before=ref]: the buyer's orders, newest first, PAGE_SIZE a page; nothing after a ref not theirs. */
+  private listPage(buyerId: string, before: string | undefined): FakeReply {
+    const all = Array.from(this.orders.values())
+      .filter((s) => s.buyerId === buyerId)
+      .map((s) => s.order)
+      .reverse();
+    const at = before === undefined ? -1 : all.findIndex((o) => o.merchantReference === before);
+    const older = before === undefined ? all : at < 0 ? [] : all.slice(at + 1);
+    const page = older.slice(0, ORDERS_PAGE_SIZE);
+    const more = older.length > ORDERS_PAGE_SIZE;
+    const body: OrdersResponse = { orders: page, nextBefore: more ? page[page.length - 1].merchantReference : null };
+    return { status: 200, body };
+  }
+
+  private settle(ref: string, buyerId: string, request: FakeRequest): FakeReply {
     const stored = this.orders.get(ref);
-    if (!stored) return error(404, 'not_found', `no order ${ref}`);
+    if (!stored || stored.buyerId !== buyerId) return error(404, 'not_found', `no order ${ref}`);
     const action = (request.body as { action?: unknown } | null)?.action;
     if (typeof action !== 'string' || !Object.prototype.hasOwnProperty.call(SANDBOX_CASHIER, action)) {
       return error(400, 'invalid_request', 'action must be one of pay, cancel, fail, processing, network_error, unknown');
@@ -228,11 +312,9 @@ export class FakeBackend {
     return { status: 200, body: { resultCode: outcome.resultCode, order: stored.order } };
   }
 
-  private create(request: FakeRequest): FakeReply {
+  private create(request: FakeRequest, buyer: string): FakeReply {
     const key = request.header('Idempotency-Key');
-    const buyer = request.header('X-Buyer-Id');
     if (!key) return error(400, 'invalid_request', 'Idempotency-Key is required');
-    if (!buyer) return error(400, 'invalid_request', 'X-Buyer-Id is required');
     const body = request.body as { productId?: unknown; quantity?: unknown } | null;
     if (typeof body !== 'object' || body === null) return error(400, 'invalid_request', 'JSON body required');
     const fingerprint = JSON.stringify([buyer, body.productId, body.quantity]);

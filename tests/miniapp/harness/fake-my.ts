@@ -4,7 +4,9 @@
  * error numbers (12 network, 13 timeout, 14 JSON parse, 19 HTTP status), 4xx/5xx delivered
  * either to `success` or as error 19, request headers read from `headers` only, storage
  * copying values and refusing what does not fit with `{ success: false }` (no throw),
- * tradePay answering from a configurable cashier while the page it covers is hidden.
+ * tradePay answering from a configurable cashier while the page it covers is hidden,
+ * getAuthCode handing out a fresh single-use code for the Alipay user signed in (or failing
+ * as a test says) and refusing scopes that would prompt the shopper.
  * Navigation and page lifecycle are handed to the runtime (runtime.ts).
  */
 
@@ -54,6 +56,29 @@ export type CashierReply =
 
 export type Cashier = (orderStr: string) => CashierReply | Promise<CashierReply>;
 
+/** What my.getAuthCode answers: `success({ authCode, authSuccessScopes })` or `fail({ error, errorMessage })`. */
+export type AuthCodeReply = { authCode: string } | { fail: { error: number; errorMessage: string } } | { hang: true };
+
+/** A failure a test can hand to getAuthCode (the IDE without an appId, no network…). */
+export const AUTH_CODE_FAILURE = { fail: { error: 12, errorMessage: 'getAuthCode failed' } } satisfies AuthCodeReply;
+
+/** The Alipay user signed in on the fake phone unless a test says otherwise. */
+export const DEFAULT_ALIPAY_USER = 'alipay-user-1';
+
+/** Codes differ across fakes too, as Alipay's do (a restarted app on the same backend gets new ones). */
+let authCodeSerial = 0;
+
+/** A code as the fake hands out; the fake backend (fake-backend.ts) reads the user back from it. */
+export function authCodeFor(alipayUser: string, serial: number): string {
+  return `authcode-${serial}-${alipayUser}`;
+}
+
+/** The Alipay user a code of authCodeFor is for (what Alipay tells the backend), or null. */
+export function alipayUserOf(authCode: string): string | null {
+  const match = /^authcode-\d+-(.+)$/.exec(authCode);
+  return match ? match[1] : null;
+}
+
 export interface Navigator {
   /** Each returns null on success, or the failure message. */
   navigateTo(url: string): string | null;
@@ -80,6 +105,14 @@ export interface FakeMyOptions {
   /** Picks an action sheet item: its index, or -1 for cancel. */
   actionSheet?: (items: string[]) => number;
   storage?: Record<string, unknown>;
+  /** Who getAuthCode hands codes for (default DEFAULT_ALIPAY_USER); null: it fails (AUTH_CODE_FAILURE). */
+  alipayUser?: string | null;
+  /**
+   * The code getAuthCode hands out for the user (default: a fresh one of authCodeFor). The
+   * e2e tests use `sandbox:<user>`, which the real backend's Alipay stand-in maps to the same
+   * buyer every time, as Alipay maps a user's codes.
+   */
+  codeForUser?: (alipayUser: string) => string;
 }
 
 export interface RecordedCall {
@@ -142,6 +175,15 @@ export class FakeMy {
   storageFull = false;
   /** The pull-down refresh indicator is showing (set by the runtime's pullDown, cleared by my.stopPullDownRefresh). */
   pullRefreshing = false;
+  /** Who is signed in to Alipay: getAuthCode hands out a fresh code for them; null: it fails. */
+  alipayUser: string | null;
+  /** Answers for the next getAuthCode calls, first in first out, before the default. */
+  readonly authCodeReplies: AuthCodeReply[] = [];
+  /** Every code getAuthCode handed out. */
+  readonly authCodes: string[] = [];
+  codeForUser: (alipayUser: string) => string;
+  /** The lifecycle hook the runtime is running right now (synchronously), e.g. 'onShow'. */
+  runningHook: string | null = null;
   readonly my: Record<string, (...args: never[]) => unknown>;
 
   constructor(options: FakeMyOptions = {}) {
@@ -151,6 +193,8 @@ export class FakeMy {
     this.httpErrorDelivery = options.httpErrorDelivery ?? 'success';
     this.cashier = options.cashier ?? (() => ({ resultCode: '9000' }));
     this.actionSheet = options.actionSheet ?? (() => -1);
+    this.alipayUser = options.alipayUser === undefined ? DEFAULT_ALIPAY_USER : options.alipayUser;
+    this.codeForUser = options.codeForUser ?? ((user) => authCodeFor(user, (authCodeSerial += 1)));
     Object.keys(options.storage ?? {}).forEach((key) => {
       this.storage.set(key, JSON.stringify((options.storage as Record<string, unknown>)[key]));
     });
@@ -174,6 +218,7 @@ export class FakeMy {
     const fake: Record<string, (options?: Options) => unknown> = {
       request: (options) => this.request(options as Options),
       tradePay: (options) => this.tradePay(options as Options),
+      getAuthCode: (options) => this.getAuthCode(options as Options),
 
       getStorageSync: (options) => {
         this.record('getStorageSync', options);
@@ -354,6 +399,41 @@ export class FakeMy {
       return;
     }
     succeed(options, response);
+  }
+
+  /** A copy of what storage holds, for a later launch of the app (`storage` option). */
+  storageSnapshot(): Record<string, unknown> {
+    const copy: Record<string, unknown> = {};
+    this.storage.forEach((raw, key) => {
+      copy[key] = JSON.parse(raw);
+    });
+    return copy;
+  }
+
+  /**
+   * Silent (auth_base) codes only: any other scope shows the shopper a consent dialog, and
+   * Alipay asks not to call it from onShow (a closing dialog fires onShow again).
+   */
+  private getAuthCode(options: Options): void {
+    this.record('getAuthCode', options);
+    const scopes = options?.scopes ?? 'auth_base';
+    const asked = Array.isArray(scopes) ? scopes : [scopes];
+    if (asked.some((scope) => scope !== 'auth_base')) {
+      this.problems.push(new Error(`my.getAuthCode asked for ${JSON.stringify(scopes)}: only auth_base is silent`));
+    }
+    if (this.runningHook === 'onShow') this.problems.push(new Error('my.getAuthCode called from onShow'));
+    const reply = this.authCodeReplies.shift() ?? this.defaultAuthCode();
+    if ('hang' in reply) return;
+    if ('fail' in reply) {
+      failWith(options, { ...reply.fail });
+      return;
+    }
+    this.authCodes.push(reply.authCode);
+    succeed(options, { authCode: reply.authCode, authSuccessScopes: ['auth_base'], authErrorScopes: {} });
+  }
+
+  private defaultAuthCode(): AuthCodeReply {
+    return this.alipayUser === null ? AUTH_CODE_FAILURE : { authCode: this.codeForUser(this.alipayUser) };
   }
 
   /** The cashier covers the page (onHide) while it is open, and shows it again (onShow) before answering. */

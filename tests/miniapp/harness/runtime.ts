@@ -225,6 +225,8 @@ export class MiniRuntime {
   call(target: object, name: string, ...args: unknown[]): unknown {
     const fn = (target as Record<string, unknown>)[name];
     if (typeof fn !== 'function') return undefined;
+    const outer = this.fake.runningHook;
+    this.fake.runningHook = name;
     try {
       const result = (fn as Hook).apply(target, args);
       if (isPromise(result)) {
@@ -236,6 +238,8 @@ export class MiniRuntime {
     } catch (error) {
       this.errors.push(error);
       return undefined;
+    } finally {
+      this.fake.runningHook = outer;
     }
   }
 
@@ -275,6 +279,11 @@ export class MiniRuntime {
     if (json.pullRefresh !== true) throw new Error(`${page.route}.json does not set "pullRefresh": true`);
     this.fake.pullRefreshing = true;
     return this.call(page, 'onPullDownRefresh', { from: 'manual' });
+  }
+
+  /** The shopper scrolls to the bottom of the page: onReachBottom. */
+  reachBottom(page: PageInstance = this.current()): unknown {
+    return this.call(page, 'onReachBottom');
   }
 
   /** Fires an event handler on the current page (or `page`); returns what it returned. */

@@ -27,13 +27,14 @@ describe('catalogue (home)', () => {
     expect(rt.fake.callsTo('setNavigationBar')).toEqual([{ title: en.shopTitle }]);
   });
 
-  it('sends the buyer id the app created at launch', async () => {
+  it('signs in silently at launch; the products are asked for without the session', async () => {
     start();
-    rt.launch();
+    const page = rt.launch();
     await rt.settle();
-    const buyerId = rt.fake.stored('buyerId');
-    expect(typeof buyerId).toBe('string');
-    expect(backend.received[0].header('X-Buyer-Id')).toBe(buyerId);
+    expect(rt.fake.callsTo('getAuthCode')).toEqual([{ scopes: 'auth_base' }]);
+    expect(backend.requestsTo('POST', '/api/session').map((r) => r.body)).toEqual([{ authCode: rt.fake.authCodes[0] }]);
+    expect(backend.requestsTo('GET', '/api/products')[0].header('Authorization')).toBeUndefined();
+    expect(page.data).toMatchObject({ state: 'ready', signInText: '', signingIn: false });
   });
 
   it('shows an empty state', async () => {

@@ -1,4 +1,4 @@
-import { createRuntime, FakeBackend } from '../harness';
+import { createRuntime, DEFAULT_ALIPAY_USER, FakeBackend } from '../harness';
 import type { MiniRuntime, PageInstance } from '../harness';
 import type { Order } from '../../../server/contract';
 import { formatDateTime } from '../../../utils/order-view';
@@ -30,7 +30,7 @@ async function cancelledHere(): Promise<Order> {
 
 describe('order details', () => {
   it('shows status, amount, refunds and times', async () => {
-    const order = backend.addOrder('b', {
+    const order = backend.addOrder(DEFAULT_ALIPAY_USER, {
       status: 'partially_refunded',
       paidAt: '2025-01-02T04:00:00.000Z',
       refundedAmount: '20.00',
@@ -50,23 +50,23 @@ describe('order details', () => {
         refunds: [{ id: 'R1', amountText: 'NZ$20.00', reason: 'cork', dateText: formatDateTime('2025-01-03T00:00:00.000Z') }],
       },
     });
-    expect(backend.received[0].query).toEqual({});
+    expect(backend.requestsTo('GET', /^\/api\/orders\//)[0].query).toEqual({});
     expect(rt.fake.callsTo('setNavigationBar')).toEqual([{ title: en.orderTitle }]);
   });
 
   it('refreshes the status from Latipay on request', async () => {
-    const order = backend.addOrder('b');
+    const order = backend.addOrder(DEFAULT_ALIPAY_USER);
     const page = await open(order.merchantReference);
     backend.onRefresh = () => 'paid';
     const refreshing = rt.tap('onRefresh') as Promise<void>;
     expect(page.data.refreshing).toBe(true);
     await refreshing;
-    expect(backend.received[1].query).toEqual({ refresh: 'true' });
+    expect(backend.requestsTo('GET', /^\/api\/orders\//)[1].query).toEqual({ refresh: 'true' });
     expect(page.data).toMatchObject({ refreshing: false, order: { status: 'paid' } });
   });
 
   it('keeps the order on screen when a refresh fails', async () => {
-    const order = backend.addOrder('b');
+    const order = backend.addOrder(DEFAULT_ALIPAY_USER);
     const page = await open(order.merchantReference);
     backend.once('GET', `/api/orders/${order.merchantReference}`, { networkError: true });
     await rt.tap('onRefresh');
@@ -132,7 +132,7 @@ describe('order details', () => {
   });
 
   it('explains that an order started elsewhere cannot be paid here', async () => {
-    const order = backend.addOrder('b');
+    const order = backend.addOrder(DEFAULT_ALIPAY_USER);
     const page = await open(order.merchantReference);
     expect(page.data).toMatchObject({ canPay: false, payElsewhere: true });
     await rt.tap('onPay');
@@ -152,7 +152,7 @@ describe('order details', () => {
   });
 
   it('shows a load error and retries', async () => {
-    const order = backend.addOrder('b');
+    const order = backend.addOrder(DEFAULT_ALIPAY_USER);
     backend.once('GET', `/api/orders/${order.merchantReference}`, { status: 200, raw: 'not json' });
     const page = await open(order.merchantReference);
     expect(page.data).toMatchObject({ state: 'error', errorText: en.errorMalformed });

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { createRuntime, FakeBackend, PROJECT_ROOT } from '../harness';
+import { createRuntime, DEFAULT_ALIPAY_USER, FakeBackend, PROJECT_ROOT } from '../harness';
 import type { MiniRuntime, PageInstance } from '../harness';
 import type { Order } from '../../../server/contract';
 import { CONFIRM_DELAYS_MS, CONFIRM_WINDOW_MS } from '../../../utils/confirm';
@@ -128,12 +128,22 @@ describe('still unknown after about a minute', () => {
 
   it('with a backend that never answers, confirming still ends when the window closes', async () => {
     start();
-    rt.fake.responder = () => ({ hang: true });
+    // The shopper who just paid is signed in; then the backend stops answering.
+    rt.fake.responder = (request) => (request.path === '/api/session' ? backend.responder(request) : { hang: true });
     const page = await openResult('ref=M000001&code=9000');
     expect(page.data.state).toBe('confirming');
     await jest.advanceTimersByTimeAsync(CONFIRM_WINDOW_MS - 1);
     expect(page.data.state).toBe('confirming');
     await jest.advanceTimersByTimeAsync(1);
+    expect(page.data).toMatchObject({ state: 'unconfirmed', title: en.unconfirmedTitle });
+  });
+
+  it('with a backend that does not even answer the sign-in, confirming ends by the time the window closes', async () => {
+    start();
+    rt.fake.responder = () => ({ hang: true });
+    const page = await openResult('ref=M000001&code=9000');
+    expect(page.data.state).toBe('confirming');
+    await jest.advanceTimersByTimeAsync(CONFIRM_WINDOW_MS);
     expect(page.data).toMatchObject({ state: 'unconfirmed', title: en.unconfirmedTitle });
   });
 
@@ -292,7 +302,7 @@ describe('failure page', () => {
 
   it('says why it cannot pay, and stays', async () => {
     start();
-    const order = backend.addOrder('someone');
+    const order = backend.addOrder(DEFAULT_ALIPAY_USER);
     const page = await openResult(`ref=${order.merchantReference}&code=6001`);
     await rt.tap('onPayAgain');
     expect(rt.fake.callsTo('showToast')).toEqual([{ content: en.payElsewhere, type: 'fail' }]);
@@ -322,7 +332,7 @@ describe('result page', () => {
     start();
     const page = await openResult('code=9000');
     expect(page.data).toMatchObject({ state: 'invalid', message: en.missingOrderMessage });
-    expect(backend.received).toEqual([]);
+    expect(backend.received.map((r) => r.path)).toEqual(['/api/session']); // only the sign-in at launch
     rt.tap('onBackToShop');
     await rt.settle();
     expect(rt.current().route).toBe('pages/index/index');
@@ -330,7 +340,7 @@ describe('result page', () => {
 
   it('without a code it only confirms (an order found paid)', async () => {
     start();
-    const order = backend.addOrder('b', { status: 'paid' });
+    const order = backend.addOrder(DEFAULT_ALIPAY_USER, { status: 'paid' });
     const page = await openResult(`ref=${order.merchantReference}`);
     expect(page.data.state).toBe('paid');
   });

@@ -8,31 +8,44 @@ import { http, waitFor, type HttpResult } from './http';
 /** A success or an error body: tests look at whichever the status says. */
 type Answer<T> = T & ErrorResponse;
 
+/** The session headers of a shopper (signed in once per server), DEFAULT_SHOPPER unless named. */
+export async function shopperHeaders(server: TestServer, shopper?: string): Promise<Record<string, string>> {
+  return (await server.signIn(shopper)).headers;
+}
+
+/** POST /api/orders as `shopper` (DEFAULT_SHOPPER unless named); `headers` are added. */
 export async function createOrder(
   server: TestServer,
   body: unknown = { productId: 'test-item', quantity: 1 },
   headers: Record<string, string> = {},
+  shopper?: string,
 ): Promise<HttpResult<Answer<CreateOrderResponse>>> {
-  return http(`${server.url}/api/orders`, { json: body, headers });
+  return http(`${server.url}/api/orders`, { json: body, headers: { ...(await shopperHeaders(server, shopper)), ...headers } });
 }
 
-export async function createdOrder(server: TestServer, body?: unknown, headers?: Record<string, string>): Promise<Order> {
-  const res = await createOrder(server, body, headers);
+export async function createdOrder(server: TestServer, body?: unknown, headers?: Record<string, string>, shopper?: string): Promise<Order> {
+  const res = await createOrder(server, body, headers, shopper);
   if (res.status !== 201) throw new Error(`create answered ${res.status}: ${res.text}`);
   return res.body.order;
 }
 
-export async function getOrder(server: TestServer, merchantReference: string, refresh = false): Promise<HttpResult<Answer<{ order: Order }>>> {
-  return http(`${server.url}/api/orders/${merchantReference}${refresh ? '?refresh=true' : ''}`);
+export async function getOrder(
+  server: TestServer,
+  merchantReference: string,
+  refresh = false,
+  shopper?: string,
+): Promise<HttpResult<Answer<{ order: Order }>>> {
+  const url = `${server.url}/api/orders/${merchantReference}${refresh ? '?refresh=true' : ''}`;
+  return http(url, { headers: await shopperHeaders(server, shopper) });
 }
 
-export async function orderStatus(server: TestServer, merchantReference: string): Promise<string> {
-  return (await getOrder(server, merchantReference)).body.order.status;
+export async function orderStatus(server: TestServer, merchantReference: string, shopper?: string): Promise<string> {
+  return (await getOrder(server, merchantReference, false, shopper)).body.order.status;
 }
 
-export async function waitForStatus(server: TestServer, merchantReference: string, status: string): Promise<Order> {
+export async function waitForStatus(server: TestServer, merchantReference: string, status: string, shopper?: string): Promise<Order> {
   return waitFor(async () => {
-    const { body } = await getOrder(server, merchantReference);
+    const { body } = await getOrder(server, merchantReference, false, shopper);
     return body.order.status === status ? body.order : undefined;
   }, `order ${merchantReference} to be ${status}`);
 }

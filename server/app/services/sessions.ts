@@ -1,0 +1,66 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { SessionResponse } from '../../contract';
+import type { AppContext } from '../context';
+import { HttpError } from '../errors';
+import { nowIso } from '../store/db';
+
+/** What the server needs of Alipay: the buyer an auth code from my.getAuthCode stands for. */
+export interface Identity {
+  exchangeCode(code: string): Promise<{ buyerId: string }>;
+}
+
+/** Why an auth code gave no buyer (server/app/alipay/identity-client.ts throws it). */
+export type IdentityFailure = 'invalid_code' | 'refused' | 'unavailable' | 'invalid_answer';
+
+const TOKEN_BYTES = 32;
+
+/**
+ * Sessions are opaque random tokens of which only a SHA-256 hash is stored. A stolen copy of
+ * the table is no use, and looking a token up by its hash cannot reveal by timing whether a
+ * token exists: whoever guesses cannot steer the hash the index compares.
+ */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+function identityError(err: unknown): HttpError {
+  switch ((err as { kind?: IdentityFailure }).kind) {
+    case 'invalid_code':
+      return new HttpError(400, 'invalid_auth_code', 'the auth code is invalid, expired or used; get a new one with my.getAuthCode');
+    case 'unavailable':
+      return new HttpError(503, 'alipay_unavailable', 'Alipay could not be reached to sign you in; try again later');
+    case 'refused':
+    case 'invalid_answer':
+      return new HttpError(502, 'alipay_error', 'Alipay refused to sign you in; the merchant has been notified');
+    default:
+      throw err;
+  }
+}
+
+/**
+ * POST /api/session: exchanges the auth code with Alipay (alipay.system.oauth.token) and
+ * opens a session for its buyer, which expires after SESSION_TTL_S. Expired sessions are
+ * deleted in the same commit.
+ */
+export async function createSession(ctx: AppContext, authCode: string): Promise<SessionResponse> {
+  let buyerId: string;
+  try {
+    ({ buyerId } = await ctx.identity.exchangeCode(authCode));
+  } catch (err) {
+    throw identityError(err);
+  }
+  const token = randomBytes(TOKEN_BYTES).toString('base64url');
+  const now = nowIso();
+  const expiresAt = new Date(Date.parse(now) + ctx.config.sessionTtlS * 1000).toISOString();
+  await ctx.groupCommit.run(() => {
+    ctx.stores.sessions.deleteExpired(now);
+    ctx.stores.sessions.insert({ token_hash: hashToken(token), buyer_id: buyerId, created_at: now, expires_at: expiresAt });
+  });
+  return { token, expiresAt, buyer: { id: buyerId } };
+}
+
+/** The buyer of a session token, or null when the token is unknown or its session expired. */
+export function buyerOfToken(ctx: AppContext, token: string): string | null {
+  const session = ctx.stores.sessions.find(hashToken(token));
+  return session && session.expires_at > nowIso() ? session.buyer_id : null;
+}
