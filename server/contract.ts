@@ -31,14 +31,24 @@ export interface Refund {
   createdAt: string;
 }
 
+/** One line of an order: a product, how many, and what they cost. */
+export interface OrderItem {
+  productId: string;
+  name: string;
+  quantity: number;
+  unitPrice: Money;
+  /** unitPrice × quantity; the order's amount is the sum of its lines. */
+  lineTotal: Money;
+}
+
 export interface Order {
   merchantReference: string;
   status: OrderStatus;
   amount: Money;
   currency: string;
-  productId: string;
+  /** What Latipay and Alipay's cashier show: the lines summed up, e.g. "Flat white ×2 +1 more". */
   productName: string;
-  quantity: number;
+  items: OrderItem[];
   latipayOrderId: string | null;
   /** ISO 8601, UTC. */
   createdAt: string;
@@ -53,6 +63,8 @@ export interface Product {
   description: string;
   price: Money;
   currency: string;
+  /** An absolute URL of the product's picture, served by the backend; null when it has none. */
+  imageUrl: string | null;
 }
 
 /** `sandbox`: Latipay is the local sandbox and no real money moves. */
@@ -76,11 +88,16 @@ export interface ProductsResponse {
   products: Product[];
 }
 
-// POST /api/orders (headers: Authorization, Idempotency-Key)
-export interface CreateOrderRequest {
+/** A product and how many of it: one line of a cart. */
+export interface CartLine {
   productId: string;
+  /** 1 to 99. */
   quantity: number;
 }
+
+// POST /api/orders (headers: Authorization, Idempotency-Key): 1 to 20 lines, each product at
+// most once. A single `{productId, quantity}` is still taken, as one line.
+export type CreateOrderRequest = { items: CartLine[] } | CartLine;
 
 export interface CreateOrderResponse {
   order: Order;

@@ -177,6 +177,12 @@ describe('configuration', () => {
     expect(err.message).not.toContain('has a space');
   });
 
+  it('names CATALOG_PATH when a picture is not in the images folder beside the catalogue', () => {
+    const file = path.join(dir, 'catalog-with-picture.json');
+    writeFileSync(file, JSON.stringify({ products: [{ id: 'x', name: 'X', description: '', price: '1.00', image: 'x.png' }] }));
+    expect(refusal({ CATALOG_PATH: file }).message).toMatch(/^CATALOG_PATH: .*products\[0\]\.image x\.png is not in/);
+  });
+
   it('names CATALOG_PATH when the catalogue has a bad price', () => {
     const file = path.join(dir, 'catalog.json');
     writeFileSync(file, JSON.stringify({ products: [{ id: 'x', name: 'X', description: '', price: '0.001' }] }));

@@ -36,7 +36,7 @@ const anomalies = async () =>
 describe('Latipay notifications', () => {
   it('create -> paid in the sandbox -> notification -> paid, answered `sent`', async () => {
     const order = await createdOrder(server, { productId: 'flat-white', quantity: 3 });
-    expect(order).toMatchObject({ status: 'pending', amount: '16.50', currency: 'NZD', quantity: 3, paidAt: null });
+    expect(order).toMatchObject({ status: 'pending', amount: '16.50', currency: 'NZD', paidAt: null });
     await complete(server, order.merchantReference, 'paid');
     const paid = await waitForStatus(server, order.merchantReference, 'paid');
     expect(paid.paidAt).toEqual(expect.any(String));

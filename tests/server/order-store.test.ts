@@ -18,7 +18,15 @@ afterAll(() => {
 describe("Latipay's order id", () => {
   const now = new Date().toISOString();
   const insert = (orders: ReturnType<typeof createOrderStore>, merchantReference: string) =>
-    orders.insert({ merchantReference, buyerId: null, productId: 'p', productName: 'P', quantity: 1, amountCents: 1, currency: 'NZD', createdAt: now });
+    orders.insert({
+      merchantReference,
+      buyerId: null,
+      lines: [{ productId: 'p', name: 'P', quantity: 1, unitPriceCents: 1 }],
+      productName: 'P',
+      amountCents: 1,
+      currency: 'NZD',
+      createdAt: now,
+    });
 
   it('comes from the create answer, which overwrites one filled in earlier', () => {
     const orders = createOrderStore(db);

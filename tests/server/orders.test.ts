@@ -27,7 +27,14 @@ describe('products and health', () => {
   it('GET /api/products lists the catalogue with 2-decimal prices in the wallet currency', async () => {
     const res = await http(`${server.url}/api/products`);
     expect(res.status).toBe(200);
-    expect(res.body.products).toContainEqual({ id: 'test-item', name: 'Test item', description: expect.any(String), price: '0.01', currency: 'NZD' });
+    expect(res.body.products).toContainEqual({
+      id: 'test-item',
+      name: 'Test item',
+      description: expect.any(String),
+      price: '0.01',
+      currency: 'NZD',
+      imageUrl: `${server.url}/images/test-item.png`,
+    });
     for (const product of res.body.products) expect(product.price).toMatch(/^\d+\.\d{2}$/);
   });
 });
@@ -42,9 +49,8 @@ describe('POST /api/orders', () => {
       status: 'pending',
       amount: '79.80',
       currency: 'NZD',
-      productId: 'pinot-noir-otago',
-      productName: 'Pinot Noir, Otago',
-      quantity: 2,
+      productName: 'Pinot Noir, Otago ×2',
+      items: [{ productId: 'pinot-noir-otago', name: 'Pinot Noir, Otago', quantity: 2, unitPrice: '39.90', lineTotal: '79.80' }],
       latipayOrderId: expect.any(String),
       paidAt: null,
       refundedAmount: '0.00',
@@ -53,9 +59,9 @@ describe('POST /api/orders', () => {
     expect(order.merchantReference).toMatch(/^M[0-9a-f]{42}$/);
     expect(new Date(order.createdAt).toISOString()).toBe(order.createdAt);
     expect(Object.keys(gatewaydata)).toEqual(GATEWAY_KEYS);
-    expect(gatewaydata).toMatchObject({ out_trade_no: order.latipayOrderId, total_fee: '79.80', currency: 'NZD', subject: 'Pinot Noir, Otago' });
+    expect(gatewaydata).toMatchObject({ out_trade_no: order.latipayOrderId, total_fee: '79.80', currency: 'NZD', subject: 'Pinot Noir, Otago ×2' });
     const atLatipay = await sandboxOrder(server, order.merchantReference);
-    expect(atLatipay).toMatchObject({ amount: '79.80', productName: 'Pinot Noir, Otago', callbackUrl: `${server.url}/api/latipay/notify` });
+    expect(atLatipay).toMatchObject({ amount: '79.80', productName: 'Pinot Noir, Otago ×2', callbackUrl: `${server.url}/api/latipay/notify` });
     expect((await getOrder(server, order.merchantReference)).body.order).toEqual(order);
   });
 

@@ -30,7 +30,8 @@ function fromFastify(error: FastifyError): HttpError | null {
   if (error instanceof SyntaxError) return new HttpError(400, 'invalid_request', 'the body is not valid JSON');
   const status = error.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
-    const code: ErrorCode = status === 404 ? 'not_found' : status === 413 ? 'payload_too_large' : 'invalid_request';
+    const codes: Record<number, ErrorCode> = { 403: 'forbidden', 404: 'not_found', 413: 'payload_too_large' };
+    const code = codes[status] ?? 'invalid_request';
     return new HttpError(status, code, 'the request is malformed');
   }
   return null;

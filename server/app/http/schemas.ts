@@ -46,11 +46,22 @@ export const IdempotencyKeyHeader = Type.Object({
 export const CreateSessionBody = Type.Object({ authCode: Type.String({ minLength: 1, maxLength: 256 }) });
 same<Same<Static<typeof CreateSessionBody>, Contract.CreateSessionRequest>>();
 
-export const CreateOrderBody = Type.Object({
+const CartLine = Type.Object({
   productId: Type.String({ minLength: 1, maxLength: 64 }),
   quantity: Type.Integer({ minimum: 1, maximum: 99 }),
 });
-same<Same<Static<typeof CreateOrderBody>, Contract.CreateOrderRequest>>();
+same<Same<Static<typeof CartLine>, Contract.CartLine>>();
+
+/**
+ * `{"items": [...]}` (a cart: 1 to 20 lines), or one `{productId, quantity}` as before. One
+ * object with the fields of both rather than anyOf, for one clear message per field; which
+ * of the two was sent is checked by the route.
+ */
+export const CreateOrderBody = Type.Object({
+  items: Type.Optional(Type.Array(CartLine, { minItems: 1, maxItems: 20 })),
+  productId: Type.Optional(CartLine.properties.productId),
+  quantity: Type.Optional(CartLine.properties.quantity),
+});
 
 export const RefreshQuery = Type.Object({
   refresh: Type.Optional(StringEnum(['true', 'false', '1', '0'] as const)),
@@ -86,14 +97,21 @@ export const ERRORS = { '4xx': ErrorResponse, '5xx': ErrorResponse };
 const Refund = Type.Object({ id: Type.String(), amount: Money, reason: Type.String(), createdAt: Timestamp });
 
 const ORDER_STATUSES = ['creating', 'create_failed', 'pending', 'paid', 'failed', 'partially_refunded', 'refunded'] as const;
+const OrderItem = Type.Object({
+  productId: Type.String(),
+  name: Type.String(),
+  quantity: Type.Integer(),
+  unitPrice: Money,
+  lineTotal: Money,
+});
+
 const Order = Type.Object({
   merchantReference: Type.String(),
   status: StringEnum(ORDER_STATUSES),
   amount: Money,
   currency: Type.String(),
-  productId: Type.String(),
   productName: Type.String(),
-  quantity: Type.Integer(),
+  items: Type.Array(OrderItem),
   latipayOrderId: Nullable(Type.String()),
   createdAt: Timestamp,
   paidAt: Nullable(Timestamp),
@@ -106,7 +124,14 @@ const Mode = StringEnum(['sandbox', 'live'] as const);
 
 export const ProductsResponse = Type.Object({
   products: Type.Array(
-    Type.Object({ id: Type.String(), name: Type.String(), description: Type.String(), price: Money, currency: Type.String() }),
+    Type.Object({
+      id: Type.String(),
+      name: Type.String(),
+      description: Type.String(),
+      price: Money,
+      currency: Type.String(),
+      imageUrl: Nullable(Type.String()),
+    }),
   ),
 });
 same<Same<Static<typeof ProductsResponse>, Contract.ProductsResponse>>();

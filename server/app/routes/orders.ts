@@ -1,5 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Static } from '@sinclair/typebox';
+import type { CartLine } from '../../contract';
 import type { AppContext } from '../context';
+import { badRequest } from '../errors';
 import { buyerOf, requireBuyer } from '../http/buyer-session';
 import { customerIpv4 } from '../http/customer-ip';
 import { MINUTE_MS, requestLimit } from '../http/rate-limits';
@@ -16,6 +19,16 @@ import {
 } from '../http/schemas';
 import { createOrder } from '../services/create-order';
 import { listBuyerOrders, readOrder } from '../services/read-orders';
+
+/** The cart's lines: `items`, or the one `{productId, quantity}` of the body as before carts. */
+function cartLines(body: Static<typeof CreateOrderBody>): CartLine[] {
+  const { items, productId, quantity } = body;
+  const single = productId !== undefined || quantity !== undefined;
+  if (items !== undefined && single) throw badRequest('send either items or productId and quantity, not both');
+  if (items !== undefined) return items;
+  if (productId === undefined || quantity === undefined) throw badRequest('body must have items, or productId and quantity');
+  return [{ productId, quantity }];
+}
 
 /** The shopper's routes: each needs a session (Authorization: Bearer), and sees only its buyer's orders. */
 export function orderRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
@@ -45,12 +58,10 @@ export function orderRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: { headers: IdempotencyKeyHeader, body: CreateOrderBody, response: { 201: CreateOrderResponse, ...ERRORS } },
       },
       async (request, reply) => {
-        const { productId, quantity } = request.body;
         const result = await createOrder(
           ctx,
           {
-            productId,
-            quantity,
+            lines: cartLines(request.body),
             buyerId: buyerOf(request),
             idempotencyKey: request.headers['idempotency-key'] ?? null,
             ip: customerIpv4(request.ip),

@@ -1,17 +1,17 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { CreateOrderResponse, GatewayData } from '../../contract';
+import type { CartLine, CreateOrderResponse, GatewayData } from '../../contract';
 import type { AppContext } from '../context';
 import { nowIso } from '../store/db';
-import { HttpError, recordedError } from '../errors';
+import { HttpError, badRequest, recordedError } from '../errors';
+import { lineTotalCents, summarizeLines } from '../domain/order-lines';
 import { newMerchantReference } from '../store/ids';
 import { LatipayCallError, latipayHttpError } from '../latipay/call-error';
 import { viewOrder } from './order-view';
-import type { NewOrder } from '../store/orders';
+import type { NewOrder, StoredLine } from '../store/orders';
 import { callOnce, stillInProgress } from './idempotency';
 
 export interface CreateOrderInput {
-  productId: string;
-  quantity: number;
+  lines: CartLine[];
   buyerId: string;
   idempotencyKey: string | null;
   ip: string;
@@ -82,6 +82,24 @@ async function callLatipay(
 }
 
 /**
+ * The cart's lines at the catalogue's prices. Each product at most once; products the
+ * catalogue does not have are named together, so the shopper learns which left the shop.
+ */
+function priceLines(ctx: AppContext, cart: CartLine[]): StoredLine[] {
+  const ids = cart.map((line) => line.productId);
+  const twice = ids.filter((id, i) => ids.indexOf(id) !== i);
+  if (twice.length > 0) throw badRequest(`each product at most once per order; given twice: ${[...new Set(twice)].join(', ')}`);
+  const unknown = ids.filter((id) => ctx.config.catalog.get(id) === undefined);
+  if (unknown.length > 0) {
+    throw new HttpError(400, 'unknown_product', `not in the catalogue: ${unknown.map((id) => `"${id}"`).join(', ')}`);
+  }
+  return cart.map(({ productId, quantity }) => {
+    const product = ctx.config.catalog.get(productId)!;
+    return { productId, name: product.name, quantity, unitPriceCents: product.priceCents };
+  });
+}
+
+/**
  * POST /api/orders. The same Idempotency-Key with the same request gives the same order
  * (or the same error) without a second Latipay call, even while the first is in flight.
  */
@@ -90,15 +108,13 @@ export async function createOrder(
   input: CreateOrderInput,
   log: FastifyBaseLogger,
 ): Promise<CreateOrderResponse> {
-  const product = ctx.config.catalog.get(input.productId);
-  if (!product) throw new HttpError(400, 'unknown_product', `there is no product "${input.productId}"`);
+  const lines = priceLines(ctx, input.lines);
   const order = {
     merchantReference: newMerchantReference(),
     buyerId: input.buyerId,
-    productId: product.id,
-    productName: product.name,
-    quantity: input.quantity,
-    amountCents: product.priceCents * input.quantity,
+    lines,
+    productName: summarizeLines(lines),
+    amountCents: lines.reduce((sum, line) => sum + lineTotalCents(line), 0),
     currency: ctx.config.currency,
   };
   return callOnce(
@@ -107,7 +123,9 @@ export async function createOrder(
       scope: buyerScope(input.buyerId),
       endpoint: 'create_order',
       key: input.idempotencyKey,
-      meaning: [input.productId, input.quantity],
+      // A one-line order keeps the meaning it had before carts: a key in flight across an
+      // upgrade still matches its request.
+      meaning: input.lines.length === 1 ? [input.lines[0].productId, input.lines[0].quantity] : input.lines.map((l) => [l.productId, l.quantity]),
       merchantReference: order.merchantReference,
       refundId: null,
     },

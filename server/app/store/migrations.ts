@@ -126,4 +126,12 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_by_expiry ON sessions (expires_at);
 `,
   },
+  {
+    version: 5,
+    // A cart: an order's lines, as JSON ([{productId, name, quantity, unitPriceCents}]).
+    // Orders made before keep NULL: their one line is product_id × quantity. product_id and
+    // quantity then hold the first line, product_name the summary sent to Latipay.
+    name: 'orders carry their lines',
+    sql: `ALTER TABLE orders ADD COLUMN items TEXT;`,
+  },
 ];

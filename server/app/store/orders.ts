@@ -21,14 +21,24 @@ export interface OrderRow {
   created_at: string;
   paid_at: string | null;
   updated_at: string;
+  /** The lines as JSON (StoredLine[]); null for orders made before carts (one line: product_id × quantity). */
+  items: string | null;
+}
+
+/** One line as stored in `orders.items`. */
+export interface StoredLine {
+  productId: string;
+  name: string;
+  quantity: number;
+  unitPriceCents: number;
 }
 
 export interface NewOrder {
   merchantReference: string;
   buyerId: string | null;
-  productId: string;
+  lines: StoredLine[];
+  /** What Latipay is told the order is for (a summary of the lines). */
   productName: string;
-  quantity: number;
   amountCents: number;
   currency: string;
   createdAt: string;
@@ -44,9 +54,9 @@ export interface CreateFailure {
 export type OrderViewRow = Pick<
   OrderRow,
   | 'merchant_reference' | 'status' | 'amount_cents' | 'currency' | 'product_id' | 'product_name' | 'quantity'
-  | 'latipay_order_id' | 'created_at' | 'paid_at' | 'refunded_cents'
+  | 'items' | 'latipay_order_id' | 'created_at' | 'paid_at' | 'refunded_cents'
 >;
-const ORDER_VIEW = `merchant_reference, status, amount_cents, currency, product_id, product_name, quantity,
+const ORDER_VIEW = `merchant_reference, status, amount_cents, currency, product_id, product_name, quantity, items,
   latipay_order_id, created_at, paid_at, refunded_cents`;
 
 /** The columns of PaymentState, which a payment result is checked against and changes. */
@@ -64,9 +74,9 @@ export type OrderStore = ReturnType<typeof createOrderStore>;
 
 export function createOrderStore(db: Db) {
   const insert = db.prepare(`
-    INSERT INTO orders (merchant_reference, buyer_id, product_id, product_name, quantity,
+    INSERT INTO orders (merchant_reference, buyer_id, product_id, product_name, quantity, items,
                         amount_cents, currency, status, created_at, updated_at)
-    VALUES (@merchantReference, @buyerId, @productId, @productName, @quantity,
+    VALUES (@merchantReference, @buyerId, @productId, @productName, @quantity, @items,
             @amountCents, @currency, 'creating', @createdAt, @createdAt)`);
   const byReference = db.prepare<[string], OrderRow>('SELECT * FROM orders WHERE merchant_reference = ?');
   const byBuyer = db.prepare<[string, number], OrderRow>(
@@ -115,7 +125,9 @@ export function createOrderStore(db: Db) {
     WHERE merchant_reference = @merchantReference`);
 
   return {
-    insert: (order: NewOrder): void => void insert.run(order),
+    insert({ lines, ...order }: NewOrder): void {
+      insert.run({ ...order, productId: lines[0].productId, quantity: lines[0].quantity, items: JSON.stringify(lines) });
+    },
     get: (merchantReference: string): OrderRow | undefined => byReference.get(merchantReference),
     /** The buyer's orders, newest first, optionally only those older than their order `before`. */
     listByBuyer: (buyerId: string, limit: number, before: string | null = null): OrderRow[] =>
