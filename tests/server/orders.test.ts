@@ -241,6 +241,10 @@ describe('GET /api/orders', () => {
   it('answers 404 for an unknown or impossible reference, 400 for a bad refresh flag', async () => {
     expect((await getOrder(server, 'Mffffffffffffffffffffffffffffff')).status).toBe(404);
     expect((await http(`${server.url}/api/orders/${encodeURIComponent('../etc')}`, { headers: await shopperHeaders(server) })).status).toBe(404);
+    // Longer than any reference, and than the router's parameter limit: still simply not found.
+    const long = await http(`${server.url}/api/orders/M${'a'.repeat(300)}`, { headers: await shopperHeaders(server) });
+    expect(long.status).toBe(404);
+    expect(long.body.error.code).toBe('not_found');
     const order = await createdOrder(server);
     expect((await http(`${server.url}/api/orders/${order.merchantReference}?refresh=maybe`, { headers: await shopperHeaders(server) })).status).toBe(400);
   });

@@ -177,6 +177,9 @@ describe('refunds', () => {
     const res = await refund(server, order.merchantReference, { amount: '5.50', reason: 'x' });
     expect(res.status).toBe(502);
     expect(res.body.error).toEqual({ code: 'latipay_error', message: expect.stringContaining('insufficient amount in wallet') });
+    // The admin reads Latipay's text; the logs carry only its code.
+    expect(server.logs.some((line) => line.includes('insufficient amount in wallet'))).toBe(false);
+    expect(server.logEntries().some((e) => (e.latipay as { code?: number } | undefined)?.code === 559)).toBe(true);
     const retry = await refund(server, order.merchantReference, { amount: '5.50', reason: 'x' });
     expect(retry.status).toBe(201);
     expect(retry.body.order.status).toBe('refunded');
