@@ -2,6 +2,7 @@ import type {
   CreateOrderResponse,
   GatewayData,
   Order,
+  OrderItem,
   OrderStatus,
   PaymentMode,
   Product,
@@ -51,7 +52,19 @@ export function isProduct(value: unknown): value is Product {
     typeof value.name === 'string' &&
     typeof value.description === 'string' &&
     isMoney(value.price) &&
-    isNonEmptyString(value.currency)
+    isNonEmptyString(value.currency) &&
+    isStringOrNull(value.imageUrl)
+  );
+}
+
+export function isOrderItem(value: unknown): value is OrderItem {
+  return (
+    isObject(value) &&
+    isNonEmptyString(value.productId) &&
+    typeof value.name === 'string' &&
+    typeof value.quantity === 'number' &&
+    isMoney(value.unitPrice) &&
+    isMoney(value.lineTotal)
   );
 }
 
@@ -72,9 +85,9 @@ export function isOrder(value: unknown): value is Order {
     isOrderStatus(value.status) &&
     isMoney(value.amount) &&
     isNonEmptyString(value.currency) &&
-    typeof value.productId === 'string' &&
     typeof value.productName === 'string' &&
-    typeof value.quantity === 'number' &&
+    Array.isArray(value.items) &&
+    value.items.every(isOrderItem) &&
     isStringOrNull(value.latipayOrderId) &&
     typeof value.createdAt === 'string' &&
     isStringOrNull(value.paidAt) &&

@@ -1,8 +1,9 @@
-import type { CreateOrderResponse, Order } from '../server/contract';
+import type { CartLine, CreateOrderResponse, Order } from '../server/contract';
 import type { ApiClient } from './api';
 import { isApiError, isUncertainFailure, isUnauthorized } from './api-error';
 import { randomUuid } from './ids';
 import { isPaidStatus } from './order-status';
+import { linesOf } from './order-lines';
 import { isSandboxBlocked, payByMode } from './pay-by-mode';
 import { buildOrderStr, isPaymentError } from './payment';
 import type { Pay } from './payment';
@@ -58,8 +59,8 @@ export interface CheckoutDeps {
 }
 
 interface Attempt {
-  productId: string;
-  quantity: number;
+  /** The request body's lines as sent: a key goes with exactly one body. */
+  body: string;
   key: string;
 }
 
@@ -67,12 +68,12 @@ interface Attempt {
  * create order → buildOrderStr → pay → where to go. One instance per page.
  *
  * - One payment at a time: a second tap while one runs is ignored.
- * - An attempt (product + quantity) keeps its Idempotency-Key until the backend answers, so
- *   retrying after a network failure, a timeout or "still processing" cannot create a second
- *   order; a new attempt (after an answer, or with another quantity) gets a new key.
- * - Buying what this device bought in the last 15 minutes (same product and quantity, not
- *   known to be paid) pays that order again instead (the shopper came back from its result
- *   page).
+ * - An attempt (its lines: products and quantities) keeps its Idempotency-Key until the
+ *   backend answers, so retrying after a network failure, a timeout or "still processing"
+ *   cannot create a second order; a new attempt (after an answer, or with other lines) gets a
+ *   new key.
+ * - Buying what this device bought in the last 15 minutes (the same lines, not known to be
+ *   paid) pays that order again instead (the shopper came back from its result page).
  * - Paying again never creates a second payable order while the first can still be paid: a
  *   pending order is re-paid with its own gatewaydata. A failed order is replaced by a new
  *   one only when the cashier itself said no money moved (`failed` is not final: a late
@@ -99,17 +100,21 @@ export class Checkout {
   }
 
   /**
-   * Buy `quantity` of a product: a new order, then the cashier. An order for the same product
-   * and quantity from the last minutes goes the way of "Pay again" instead (Back then Pay must
-   * not make a second payable order), unless the server no longer knows it.
+   * Buy these lines (one product, or the cart's): a new order, then the cashier. An order for
+   * the same lines from the last minutes goes the way of "Pay again" instead (Back then Pay
+   * must not make a second payable order), unless the server no longer knows it. `forCart`:
+   * the cart is paying, so the lines leave the cart once the server says the order is paid.
    */
-  buy(productId: string, quantity: number): Promise<CheckoutStep> {
+  buy(lines: CartLine[], forCart = false): Promise<CheckoutStep> {
     return this.exclusive(async () => {
-      const open = this.payments.findRecent(productId, quantity, OPEN_ORDER_WINDOW_MS);
+      const open = this.payments.findRecent(lines, OPEN_ORDER_WINDOW_MS);
       const order = open ? await this.findOrder(open) : null;
-      if (open && order) return this.repay(open, order);
+      if (open && order) {
+        if (forCart) this.payments.markForCart(open);
+        return this.repay(open, order);
+      }
       if (open) this.payments.forget(open);
-      return this.createAndPay(productId, quantity);
+      return this.createAndPay(lines, forCart);
     });
   }
 
@@ -135,18 +140,18 @@ export class Checkout {
     }
   }
 
-  private attemptKey(productId: string, quantity: number): string {
-    const open = this.attempt;
-    if (open && open.productId === productId && open.quantity === quantity) return open.key;
-    this.attempt = { productId, quantity, key: this.newKey() };
+  private attemptKey(lines: CartLine[]): string {
+    const body = JSON.stringify(lines);
+    if (this.attempt && this.attempt.body === body) return this.attempt.key;
+    this.attempt = { body, key: this.newKey() };
     return this.attempt.key;
   }
 
-  private async createAndPay(productId: string, quantity: number): Promise<CheckoutStep> {
-    const key = this.attemptKey(productId, quantity);
+  private async createAndPay(lines: CartLine[], forCart: boolean): Promise<CheckoutStep> {
+    const key = this.attemptKey(lines);
     let created: CreateOrderResponse;
     try {
-      created = await this.api.createOrder({ productId, quantity }, key);
+      created = await this.api.createOrder({ items: lines }, key);
     } catch (error) {
       if (!mayFinishLater(error)) this.attempt = null;
       return { kind: 'error', error };
@@ -160,7 +165,7 @@ export class Checkout {
     if (created.order.status !== 'pending') {
       return { kind: 'error', error: new CheckoutError('not_payable', `new order ${ref} is ${created.order.status}`) };
     }
-    this.payments.save(created);
+    this.payments.save(created, forCart);
     return this.payOrder(created);
   }
 
@@ -190,11 +195,11 @@ export class Checkout {
       case 'failed':
         if (!stored || !cashierSaidNotPaid(stored.lastCode)) return { kind: 'confirm', ref, url: resultPageUrl(ref) };
         this.payments.forget(ref);
-        return this.createAndPay(order.productId, order.quantity);
+        return this.createAndPay(linesOf(order.items), stored.forCart);
       case 'create_failed':
         // Never payable (its gatewaydata never reached anyone), so a new one cannot lead to paying twice.
         this.payments.forget(ref);
-        return this.createAndPay(order.productId, order.quantity);
+        return this.createAndPay(linesOf(order.items), stored !== null && stored.forCart);
       case 'creating':
         return { kind: 'error', error: new CheckoutError('order_not_ready', `order ${ref} is still being created`) };
       default:

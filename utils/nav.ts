@@ -2,6 +2,7 @@
 export const ROUTES = {
   home: 'pages/index/index',
   product: 'pages/product/product',
+  cart: 'pages/cart/cart',
   result: 'pages/result/result',
   orders: 'pages/orders/orders',
   order: 'pages/order/order',

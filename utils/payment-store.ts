@@ -1,5 +1,6 @@
-import type { CreateOrderResponse, GatewayData, PaymentMode } from '../server/contract';
+import type { CartLine, CreateOrderResponse, GatewayData, PaymentMode } from '../server/contract';
 import { isGatewayData, isPaymentMode } from './api-guards';
+import { linesOf, sameLines } from './order-lines';
 import { cashierSaidNotPaid } from './result-code';
 import { readStorage, writeStorage } from './storage';
 
@@ -12,19 +13,23 @@ import { readStorage, writeStorage } from './storage';
 export interface StoredPayment {
   gatewaydata: GatewayData;
   mode: PaymentMode;
-  productId: string;
-  quantity: number;
+  /** What the order is for: product and quantity per line. */
+  lines: CartLine[];
+  /** Bought from the cart: once the server says it is paid, its lines leave the cart. */
+  forCart: boolean;
   savedAt: number;
   /** The cashier's last answer for this order (a result code or CASHIER_NOT_RUN); null before it answered. */
   lastCode: string | null;
 }
 
 export interface PaymentStore {
-  save(created: CreateOrderResponse): void;
+  save(created: CreateOrderResponse, forCart: boolean): void;
   load(merchantReference: string): StoredPayment | null;
   recordCode(merchantReference: string, code: string): void;
-  /** The newest order kept for this product and quantity, saved within `maxAgeMs`. */
-  findRecent(productId: string, quantity: number, maxAgeMs: number): string | null;
+  /** The newest order kept for these lines (in any order), saved within `maxAgeMs`. */
+  findRecent(lines: readonly CartLine[], maxAgeMs: number): string | null;
+  /** The cart is paying for this order now: its lines leave the cart once it is paid. */
+  markForCart(merchantReference: string): void;
   forget(merchantReference: string): void;
 }
 
@@ -32,17 +37,36 @@ const STORAGE_KEY = 'pendingPayments';
 /** Enough for any shopper's open orders, small enough for storage. */
 export const MAX_STORED_PAYMENTS = 20;
 
-function isStoredPayment(value: unknown): value is StoredPayment {
+function isLine(value: unknown): value is CartLine {
   if (typeof value !== 'object' || value === null) return false;
+  const line = value as Record<string, unknown>;
+  return typeof line.productId === 'string' && typeof line.quantity === 'number';
+}
+
+/**
+ * What a kept payment's order is for. One kept before carts has a single `productId` and
+ * `quantity`: read as one line, so its order can still be paid again after the app is updated.
+ */
+function linesIn(entry: Record<string, unknown>): CartLine[] | null {
+  if (Array.isArray(entry.lines)) return entry.lines.length > 0 && entry.lines.every(isLine) ? entry.lines : null;
+  return isLine(entry) ? [{ productId: entry.productId, quantity: entry.quantity }] : null;
+}
+
+function storedPayment(value: unknown): StoredPayment | null {
+  if (typeof value !== 'object' || value === null) return null;
   const entry = value as Record<string, unknown>;
-  return (
-    isGatewayData(entry.gatewaydata) &&
-    isPaymentMode(entry.mode) &&
-    typeof entry.productId === 'string' &&
-    typeof entry.quantity === 'number' &&
-    typeof entry.savedAt === 'number' &&
-    (entry.lastCode === null || typeof entry.lastCode === 'string')
-  );
+  const lines = linesIn(entry);
+  if (
+    !isGatewayData(entry.gatewaydata) ||
+    !isPaymentMode(entry.mode) ||
+    lines === null ||
+    typeof entry.savedAt !== 'number' ||
+    !(entry.lastCode === null || typeof entry.lastCode === 'string')
+  ) {
+    return null;
+  }
+  const { gatewaydata, mode, savedAt, lastCode } = entry;
+  return { gatewaydata, mode, lines, forCart: entry.forCart === true, savedAt, lastCode };
 }
 
 /**
@@ -62,8 +86,8 @@ function validEntries(raw: unknown): Record<string, StoredPayment> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return all;
   const entries = raw as Record<string, unknown>;
   Object.keys(entries).forEach((ref) => {
-    const entry = entries[ref];
-    if (isStoredPayment(entry)) all[ref] = entry;
+    const entry = storedPayment(entries[ref]);
+    if (entry) all[ref] = entry;
   });
   return all;
 }
@@ -85,9 +109,9 @@ function writeAll(all: Record<string, StoredPayment>): void {
 
 export function createPaymentStore(now: () => number = Date.now): PaymentStore {
   return {
-    save({ order, gatewaydata, mode }) {
+    save({ order, gatewaydata, mode }, forCart) {
       const all = readAll();
-      all[order.merchantReference] = { gatewaydata, mode, productId: order.productId, quantity: order.quantity, savedAt: now(), lastCode: null };
+      all[order.merchantReference] = { gatewaydata, mode, lines: linesOf(order.items), forCart, savedAt: now(), lastCode: null };
       const refs = Object.keys(all).sort((a, b) => all[b].savedAt - all[a].savedAt);
       refs.slice(MAX_STORED_PAYMENTS).forEach((ref) => delete all[ref]);
       writeAll(all);
@@ -105,13 +129,19 @@ export function createPaymentStore(now: () => number = Date.now): PaymentStore {
       all[merchantReference].lastCode = code;
       writeAll(all);
     },
-    findRecent(productId, quantity, maxAgeMs) {
+    findRecent(lines, maxAgeMs) {
       const all = readAll();
       const since = now() - maxAgeMs;
       const matches = Object.keys(all)
-        .filter((ref) => all[ref].productId === productId && all[ref].quantity === quantity && all[ref].savedAt >= since)
+        .filter((ref) => sameLines(all[ref].lines, lines) && all[ref].savedAt >= since)
         .sort((a, b) => all[b].savedAt - all[a].savedAt);
       return matches.length > 0 ? matches[0] : null;
+    },
+    markForCart(merchantReference) {
+      const all = readAll();
+      if (!(merchantReference in all) || all[merchantReference].forCart) return;
+      all[merchantReference].forCart = true;
+      writeAll(all);
     },
     forget(merchantReference) {
       const all = readAll();

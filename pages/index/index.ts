@@ -1,13 +1,16 @@
 import type { Product } from '../../server/contract';
 import { createApiClient } from '../../utils/api';
 import type { ApiClient } from '../../utils/api';
+import { itemCount } from '../../utils/cart';
+import { loadCart } from '../../utils/cart-store';
 import { describeError } from '../../utils/error-text';
 import { strings, t } from '../../utils/i18n';
 import type { Strings } from '../../utils/i18n';
 import { ROUTES, openPage, pageUrl } from '../../utils/nav';
 
-// The catalogue (home page). Pull down to refresh it. The products need no sign-in, but paying
-// and My orders do: when the silent sign-in fails, a notice says so, with Retry.
+// The catalogue (home page), with the way to the cart and its badge. Pull down to refresh it.
+// The products need no sign-in, but paying and My orders do: when the silent sign-in fails, a
+// notice says so, with Retry.
 
 type Data = {
   s: Strings;
@@ -17,6 +20,8 @@ type Data = {
   /** Why signing in failed; '' while it has not. */
   signInText: string;
   signingIn: boolean;
+  /** Items in the cart, for the cart entry's badge. */
+  cartCount: number;
 };
 type ExtraThis = { api: ApiClient };
 type Methods = {
@@ -25,11 +30,12 @@ type Methods = {
   onRetry(): void;
   onSignInRetry(): void;
   onProductSelect(productId: string): void;
+  onOpenCart(): void;
   onMyOrders(): void;
 };
 
 Page<Data, ExtraThis, Methods>({
-  data: { s: strings(), state: 'loading', products: [], errorText: '', signInText: '', signingIn: false },
+  data: { s: strings(), state: 'loading', products: [], errorText: '', signInText: '', signingIn: false, cartCount: 0 },
 
   onLoad() {
     this.api = createApiClient();
@@ -40,6 +46,8 @@ Page<Data, ExtraThis, Methods>({
   },
 
   onShow() {
+    // Back from a product or the cart (or a paid order), whose lines may have changed.
+    this.setData({ cartCount: itemCount(loadCart()) });
     // Another page may have signed in since (without calling Alipay from here: Alipay asks not to in onShow).
     if (this.data.signInText && this.api.isSignedIn()) this.setData({ signInText: '' });
   },
@@ -87,6 +95,10 @@ Page<Data, ExtraThis, Methods>({
 
   onProductSelect(productId) {
     openPage(pageUrl(ROUTES.product, { id: productId }));
+  },
+
+  onOpenCart() {
+    openPage(pageUrl(ROUTES.cart));
   },
 
   onMyOrders() {

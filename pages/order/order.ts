@@ -8,7 +8,7 @@ import type { Strings } from '../../utils/i18n';
 import { openPage, readQuery } from '../../utils/nav';
 import { toOrderView } from '../../utils/order-view';
 import type { OrderView } from '../../utils/order-view';
-import { isPaidStatus } from '../../utils/order-status';
+import { noteOrderStatus } from '../../utils/paid-order';
 import { createPaymentStore } from '../../utils/payment-store';
 import type { PaymentStore } from '../../utils/payment-store';
 
@@ -89,7 +89,7 @@ Page<Data, ExtraThis, Methods>({
     const pending = order.status === 'pending';
     const payable = pending && this.payments.load(order.merchantReference) !== null;
     // A failed order is kept: it may still turn paid, and buying the same again must find it.
-    if (isPaidStatus(order.status)) this.payments.forget(order.merchantReference);
+    noteOrderStatus(order, this.payments);
     this.setData({
       state: 'ready',
       order: toOrderView(order),

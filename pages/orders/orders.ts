@@ -1,3 +1,4 @@
+import type { Order } from '../../server/contract';
 import { createApiClient } from '../../utils/api';
 import type { ApiClient } from '../../utils/api';
 import { describeError } from '../../utils/error-text';
@@ -8,9 +9,16 @@ import { appendPage, refreshFirstPage } from '../../utils/order-list';
 import type { OrderList } from '../../utils/order-list';
 import { toOrderView } from '../../utils/order-view';
 import type { OrderView } from '../../utils/order-view';
+import { noteOrderStatus } from '../../utils/paid-order';
 
 // The signed-in shopper's orders, newest first, a page at a time: more load at the bottom (or
-// with "Load more"). Pull down to reload the first page.
+// with "Load more"). Pull down to reload the first page. Each shows its lines.
+
+/** What the server says of each order (a paid one leaves the cart if the cart bought it), then the views. */
+function viewsOf(orders: Order[]): OrderView[] {
+  orders.forEach((order) => noteOrderStatus(order));
+  return orders.map(toOrderView);
+}
 
 type TapEvent = { currentTarget?: { dataset?: Record<string, unknown> } };
 
@@ -77,7 +85,7 @@ Page<Data, ExtraThis, Methods>({
     try {
       const page = await this.api.listOrders();
       if (version !== this.listVersion) return; // a newer load has started
-      const first: OrderList = { orders: page.orders.map(toOrderView), nextBefore: page.nextBefore };
+      const first: OrderList = { orders: viewsOf(page.orders), nextBefore: page.nextBefore };
       const shown: OrderList = { orders: this.data.orders, nextBefore: this.data.nextBefore };
       const list = keepOlder && loaded ? refreshFirstPage(shown, first) : first;
       this.listVersion += 1;
@@ -98,7 +106,7 @@ Page<Data, ExtraThis, Methods>({
       const page = await this.api.listOrders(nextBefore);
       if (version !== this.listVersion) return;
       const shown: OrderList = { orders: this.data.orders, nextBefore };
-      this.setData({ ...appendPage(shown, { orders: page.orders.map(toOrderView), nextBefore: page.nextBefore }) });
+      this.setData({ ...appendPage(shown, { orders: viewsOf(page.orders), nextBefore: page.nextBefore }) });
     } catch (error) {
       if (version === this.listVersion) my.showToast({ content: describeError(error), type: 'fail' });
     } finally {

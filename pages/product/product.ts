@@ -1,25 +1,19 @@
 import type { Product } from '../../server/contract';
 import { createApiClient } from '../../utils/api';
 import type { ApiClient } from '../../utils/api';
+import { addToCart, itemCount, MAX_CART_LINES } from '../../utils/cart';
+import { loadCart, saveCart } from '../../utils/cart-store';
+import { chargeNote } from '../../utils/charge-note';
 import { Checkout } from '../../utils/checkout';
 import { describeError } from '../../utils/error-text';
 import { strings, t } from '../../utils/i18n';
 import type { Strings } from '../../utils/i18n';
 import { formatMoney, multiplyAmount } from '../../utils/money';
-import { backOrHome, readQuery, replacePage } from '../../utils/nav';
+import { ROUTES, backOrHome, openPage, pageUrl, readQuery, replacePage } from '../../utils/nav';
+import { MAX_QUANTITY, quantityFrom } from '../../utils/quantity';
 
-// A product: quantity, total, and the Pay button that starts the checkout.
-
-export const MAX_QUANTITY = 99;
-
-/**
- * The quantity the stepper reports, within 1–99 (the stepper clamps what is typed too), or
- * null while its input is empty or not a whole number: Pay waits for a real quantity.
- */
-export function quantityFrom(value: unknown): number | null {
-  if (typeof value !== 'number' || !Number.isInteger(value)) return null;
-  return Math.min(Math.max(value, 1), MAX_QUANTITY);
-}
+// A product: its picture, quantity, total, "Add to cart", and "Pay with Alipay" for this
+// product alone (the checkout starts at once).
 
 type Data = {
   s: Strings;
@@ -32,6 +26,8 @@ type Data = {
   totalText: string;
   /** Prices are not in CNY: Alipay shows the charge converted. */
   chargeNote: string;
+  /** Items in the cart, for the cart entry's badge. */
+  cartCount: number;
   paying: boolean;
   errorText: string;
   payError: string;
@@ -43,6 +39,8 @@ type Methods = {
   onRetry(): void;
   onBack(): void;
   onQuantityChange(value: number | null): void;
+  onAddToCart(): void;
+  onOpenCart(): void;
   onPay(): Promise<void>;
 };
 
@@ -55,6 +53,7 @@ Page<Data, ExtraThis, Methods>({
     maxQuantity: MAX_QUANTITY,
     totalText: '',
     chargeNote: '',
+    cartCount: 0,
     paying: false,
     errorText: '',
     payError: '',
@@ -67,6 +66,11 @@ Page<Data, ExtraThis, Methods>({
     this.gone = false;
     my.setNavigationBar({ title: t('productTitle') });
     void this.load();
+  },
+
+  onShow() {
+    // Back from the cart, whose lines may have changed.
+    this.setData({ cartCount: itemCount(loadCart()) });
   },
 
   onUnload() {
@@ -84,7 +88,7 @@ Page<Data, ExtraThis, Methods>({
       // The backend lists products but has no single-product endpoint.
       const products = await this.api.listProducts();
       const product = products.find((p) => p.id === this.productId) ?? null;
-      this.setData({ product, state: product ? 'ready' : 'missing', chargeNote: product ? chargeNote(product) : '' });
+      this.setData({ product, state: product ? 'ready' : 'missing', chargeNote: product ? chargeNote(product.currency) : '' });
       this.updateTotal();
     } catch (error) {
       this.setData({ state: 'error', errorText: describeError(error) });
@@ -111,11 +115,29 @@ Page<Data, ExtraThis, Methods>({
     this.updateTotal();
   },
 
+  onAddToCart() {
+    const { product, quantity } = this.data;
+    if (!product || quantity === null || this.data.paying) return;
+    const added = addToCart(loadCart(), product, quantity);
+    if (added.kind === 'full') {
+      my.showToast({ content: t('cartFull', { max: MAX_CART_LINES }), type: 'fail' });
+      return;
+    }
+    saveCart(added.items);
+    this.setData({ cartCount: itemCount(added.items) });
+    if (added.kind === 'capped') my.showToast({ content: t('cartQuantityCapped', { max: MAX_QUANTITY }), type: 'none' });
+    else my.showToast({ content: t('addedToCart'), type: 'success' });
+  },
+
+  onOpenCart() {
+    openPage(pageUrl(ROUTES.cart));
+  },
+
   async onPay() {
     const { product, quantity } = this.data;
     if (!product || quantity === null || this.data.paying) return;
     this.setData({ paying: true, payError: '' });
-    const step = await this.checkout.buy(product.id, quantity);
+    const step = await this.checkout.buy([{ productId: product.id, quantity }]);
     if (step.kind === 'ignored') return;
     if (this.gone) return;
     this.setData({ paying: false });
@@ -129,7 +151,3 @@ Page<Data, ExtraThis, Methods>({
     replacePage(step.url);
   },
 });
-
-function chargeNote(product: Product): string {
-  return product.currency === 'CNY' ? '' : t('chargeInCnyNote', { currency: product.currency });
-}

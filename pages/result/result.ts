@@ -9,7 +9,7 @@ import { localized, strings, t } from '../../utils/i18n';
 import type { Strings } from '../../utils/i18n';
 import { formatMoney } from '../../utils/money';
 import { isPaidStatus } from '../../utils/order-status';
-import { createPaymentStore } from '../../utils/payment-store';
+import { noteOrderStatus } from '../../utils/paid-order';
 import { mapResultCode } from '../../utils/result-code';
 import { ROUTES, backOrHome, goHome, openPage, orderPageUrl, pageUrl, readQuery, replacePage } from '../../utils/nav';
 
@@ -144,12 +144,9 @@ Page<Data, ExtraThis, Methods>({
   },
 
   showPaid(order) {
-    createPaymentStore().forget(order.merchantReference);
+    noteOrderStatus(order);
     const amountText = formatMoney(order.amount, order.currency);
-    this.show('paid', t('paidTitle'), t('paidMessage', { amount: amountText }), {
-      amountText,
-      productName: order.quantity > 1 ? `${order.productName} × ${order.quantity}` : order.productName,
-    });
+    this.show('paid', t('paidTitle'), t('paidMessage', { amount: amountText }), { amountText, productName: order.productName });
   },
 
   async checkInBackground() {

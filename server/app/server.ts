@@ -132,6 +132,9 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   }
   const url = address.set(app.server.address());
   logRecovered(recovered, app.log);
+  if (config.alipay === null && config.sandbox === null) {
+    app.log.warn('shoppers sign in through the Alipay stand-in while Latipay is real: anyone can sign in as anyone; set ALIPAY_APP_ID');
+  }
   const sandboxUrl = config.sandbox ? `${url}${IN_PROCESS_SANDBOX_PREFIX}` : null;
   app.log.info(
     { mode: ctx.mode, api: url, sandbox: sandboxUrl, callbackUrl: ctx.callbackUrl() },

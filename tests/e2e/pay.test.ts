@@ -22,11 +22,11 @@ it('pay → 9000 → notification → the success page shows it paid', async () 
   expect(page.data).toMatchObject({
     title: 'Payment successful',
     message: 'The merchant received NZ$11.00.',
-    productName: 'Flat white × 2',
+    productName: 'Flat white ×2',
     amountText: 'NZ$11.00',
   });
   const [order] = await shop.serverOrders();
-  expect(order).toMatchObject({ status: 'paid', amount: '11.00', quantity: 2, paidAt: expect.any(String) });
+  expect(order).toMatchObject({ status: 'paid', amount: '11.00', items: [{ productId: 'flat-white', quantity: 2, lineTotal: '11.00' }], paidAt: expect.any(String) });
   expect(shop.orderCount()).toBe(1);
   expect(shop.results(order.merchantReference)).toEqual([{ source: 'notify', status: 'paid', outcome: 'applied' }]);
   // The notification had arrived, so the confirming check did not need to ask Latipay.

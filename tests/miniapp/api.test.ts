@@ -40,12 +40,21 @@ describe('api client', () => {
   });
 
   it('creates an order with the Idempotency-Key and the session token, and a longer timeout', async () => {
-    const created = await api.createOrder({ productId: 'pinot', quantity: 2 }, 'key-1');
-    expect(created.order).toMatchObject({ status: 'pending', amount: '240.00', quantity: 2 });
+    const items = [{ productId: 'pinot', quantity: 2 }, { productId: 'ticket', quantity: 3 }];
+    const created = await api.createOrder({ items }, 'key-1');
+    expect(created.order).toMatchObject({
+      status: 'pending',
+      amount: '240.03',
+      productName: 'Pinot Noir, Otago ×2 +1 more',
+      items: [
+        { productId: 'pinot', quantity: 2, unitPrice: '120.00', lineTotal: '240.00' },
+        { productId: 'ticket', quantity: 3, unitPrice: '0.01', lineTotal: '0.03' },
+      ],
+    });
     expect(created.mode).toBe('live');
     expect(Object.keys(created.gatewaydata)[0]).toBe('service');
     const [sent] = buyerCalls();
-    expect(sent).toMatchObject({ method: 'POST', path: '/api/orders', body: { productId: 'pinot', quantity: 2 } });
+    expect(sent).toMatchObject({ method: 'POST', path: '/api/orders', body: { items } });
     expect(sent.timeout).toBe(CREATE_ORDER_TIMEOUT_MS);
     expect(sent.header('Idempotency-Key')).toBe('key-1');
     expect(sent.header('Authorization')).toBe(`Bearer ${sessionToken()}`);
@@ -118,8 +127,18 @@ describe('api client', () => {
       for (const price of [12.5, '12.5', '12', '-1.00']) {
         backend.once('GET', '/api/products', {
           status: 200,
-          body: { products: [{ id: 'x', name: 'n', description: '', price, currency: 'NZD' }] },
+          body: { products: [{ id: 'x', name: 'n', description: '', price, currency: 'NZD', imageUrl: null }] },
         });
+        await malformed(api.listProducts());
+      }
+    });
+
+    it('a picture that is neither a URL nor null', async () => {
+      const product = { id: 'x', name: 'n', description: '', price: '1.00', currency: 'NZD' };
+      backend.once('GET', '/api/products', { status: 200, body: { products: [{ ...product, imageUrl: null }] } });
+      await expect(api.listProducts()).resolves.toEqual([{ ...product, imageUrl: null }]);
+      for (const imageUrl of [undefined, 5, {}]) {
+        backend.once('GET', '/api/products', { status: 200, body: { products: [{ ...product, imageUrl }] } });
         await malformed(api.listProducts());
       }
     });
@@ -133,6 +152,9 @@ describe('api client', () => {
         { ...good, order: { ...(good.order as object), status: 'weird' } },
         { ...good, order: { ...(good.order as object), amount: 0.01 } },
         { ...good, order: { ...(good.order as object), refunds: [{ id: 'r' }] } },
+        { ...good, order: { ...(good.order as object), items: undefined } },
+        { ...good, order: { ...(good.order as object), items: [{ productId: 'ticket', name: 'Ticket', quantity: 1, unitPrice: '0.01' }] } },
+        { ...good, order: { ...(good.order as object), items: [{ productId: 'ticket', name: 'Ticket', quantity: '1', unitPrice: '0.01', lineTotal: '0.01' }] } },
       ];
       for (const body of bad) {
         backend.once('POST', '/api/orders', { status: 201, body });

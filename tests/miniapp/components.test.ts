@@ -1,4 +1,6 @@
-import { createRuntime, PRODUCTS } from './harness';
+import * as fs from 'fs';
+import * as path from 'path';
+import { createRuntime, PRODUCTS, PROJECT_ROOT } from './harness';
 import type { MiniRuntime } from './harness';
 import { en } from '../../utils/strings-en';
 import { zhCN } from '../../utils/strings-zh';
@@ -87,5 +89,64 @@ describe('product card', () => {
     rt.call(rt.mountComponent('components/product-card/product-card', { onSelect }).instance, 'onTap', {});
     rt.call(rt.mountComponent('components/product-card/product-card', { product: PRODUCTS[0] }).instance, 'onTap', {});
     expect(onSelect).not.toHaveBeenCalled();
+  });
+});
+
+describe('product image', () => {
+  const id = 'components/product-image/product-image';
+
+  it('shows the picture over a placeholder of the first letter', () => {
+    rt = createRuntime();
+    const image = rt.mountComponent(id, { src: 'https://shop.example/p.png', name: 'pinot', size: 'small' });
+    expect(image.instance.data).toMatchObject({ showPicture: true, initial: 'P' });
+  });
+
+  it('shows only the placeholder when the product has no picture', () => {
+    rt = createRuntime();
+    expect(rt.mountComponent(id, { src: null, name: 'Ticket' }).instance.data).toMatchObject({ showPicture: false, initial: 'T' });
+    expect(rt.mountComponent(id, { src: '', name: 'Ticket' }).instance.data.showPicture).toBe(false);
+  });
+
+  it('falls back to the placeholder when the picture fails to load, and tries a new URL', () => {
+    rt = createRuntime();
+    const image = rt.mountComponent(id, { src: 'https://shop.example/broken.png', name: 'Tote' });
+    rt.call(image.instance, 'onError', { detail: { errMsg: 'load failed' } });
+    expect(image.instance.data.showPicture).toBe(false);
+    image.setProps({ name: 'Tote bag' });
+    expect(image.instance.data.showPicture).toBe(false);
+    image.setProps({ src: 'https://shop.example/tote.png' });
+    expect(image.instance.data.showPicture).toBe(true);
+  });
+
+  it('loads lazily, with a mode and sizes in rpx', () => {
+    const read = (ext: string): string => fs.readFileSync(path.join(PROJECT_ROOT, `components/product-image/product-image.${ext}`), 'utf8');
+    const axml = read('axml');
+    expect(axml).toMatch(/<image[^>]*lazy-load="\{\{true\}\}"[^>]*onError="onError"/);
+    expect(axml).toMatch(/<image[^>]*mode="aspectFill"/);
+    const acss = read('acss');
+    for (const size of ['small', 'medium', 'large']) expect(acss).toMatch(new RegExp(`\\.product-image-${size} \\{[^}]*height: \\d+rpx`));
+  });
+});
+
+describe('cart entry', () => {
+  const id = 'components/cart-entry/cart-entry';
+
+  it('shows the number of items as a badge, none while the cart is empty, 99+ past 99', () => {
+    rt = createRuntime();
+    const entry = rt.mountComponent(id, { count: 0 });
+    expect(entry.instance.data).toEqual({ title: en.cartTitle, badge: '', label: 'Cart (0)' });
+    entry.setProps({ count: 3 });
+    expect(entry.instance.data).toMatchObject({ badge: '3', label: 'Cart (3)' });
+    entry.setProps({ count: 120 });
+    expect(entry.instance.data).toMatchObject({ badge: '99+', label: 'Cart (120)' });
+  });
+
+  it('opens the cart when tapped, and speaks Chinese on a Chinese phone', () => {
+    rt = createRuntime({ language: 'zh-Hans' });
+    const onOpen = jest.fn();
+    const entry = rt.mountComponent(id, { count: 2, onOpen });
+    rt.call(entry.instance, 'onTap', {});
+    expect(onOpen).toHaveBeenCalledTimes(1);
+    expect(entry.instance.data).toMatchObject({ title: zhCN.cartTitle, label: '购物车（2 件商品）' });
   });
 });

@@ -277,6 +277,54 @@ describe('fake backend sessions', () => {
     expect(second.body).toEqual({ orders: [expect.objectContaining({ merchantReference: refs[ORDERS_PAGE_SIZE] })], nextBefore: null });
     expect((await call('GET', `/api/orders?before=${bobs}`, { token: alice })).body).toEqual({ orders: [], nextBefore: null });
   });
+
+  describe('orders', () => {
+    const create = async (body: unknown): Promise<Answer> =>
+      call('POST', '/api/orders', { token: await signIn('alice'), body, headers: { 'Idempotency-Key': `k-${Math.random()}` } });
+
+    it('makes one order of several lines: items with line totals, the amount their sum, a summary as the backend makes it', async () => {
+      const { status, body } = await create({ items: [{ productId: 'ticket', quantity: 3 }, { productId: 'pinot', quantity: 1 }] });
+      expect(status).toBe(201);
+      expect(body.order).toMatchObject({
+        amount: '120.03',
+        productName: 'Ticket ×3 +1 more',
+        items: [
+          { productId: 'ticket', name: 'Ticket', quantity: 3, unitPrice: '0.01', lineTotal: '0.03' },
+          { productId: 'pinot', name: 'Pinot Noir, Otago', quantity: 1, unitPrice: '120.00', lineTotal: '120.00' },
+        ],
+      });
+    });
+
+    it('still takes one {productId, quantity} as one line', async () => {
+      const { body } = await create({ productId: 'pinot', quantity: 2 });
+      expect(body.order).toMatchObject({ productName: 'Pinot Noir, Otago ×2', items: [{ productId: 'pinot', quantity: 2 }] });
+    });
+
+    it.each([
+      ['no lines', { items: [] }],
+      ['21 lines', { items: Array.from({ length: 21 }, (_, i) => ({ productId: `p${i}`, quantity: 1 })) }],
+      ['a quantity of 0', { items: [{ productId: 'pinot', quantity: 0 }] }],
+      ['a quantity of 100', { items: [{ productId: 'pinot', quantity: 100 }] }],
+      ['a product twice', { items: [{ productId: 'pinot', quantity: 1 }, { productId: 'pinot', quantity: 2 }] }],
+      ['items that are not a list', { items: 'pinot' }],
+    ])('refuses %s with 400 invalid_request', async (_label, body) => {
+      expect(await create(body)).toMatchObject({ status: 400, body: { error: { code: 'invalid_request' } } });
+    });
+
+    it('refuses products not in the catalogue with 400 unknown_product, naming them', async () => {
+      const answer = await create({ items: [{ productId: 'pinot', quantity: 1 }, { productId: 'gone', quantity: 1 }, { productId: 'lost', quantity: 1 }] });
+      expect(answer).toEqual({ status: 400, body: { error: { code: 'unknown_product', message: 'not in the catalogue: "gone", "lost"' } } });
+      expect(backend.createdOrders).toEqual([]);
+    });
+
+    it('lists each product with its picture URL, or null', async () => {
+      const products = (await call('GET', '/api/products')).body.products as Array<{ id: string; imageUrl: string | null }>;
+      expect(products.map((p) => [p.id, p.imageUrl])).toEqual([
+        ['pinot', `${BASE_URL}/images/pinot.png`],
+        ['ticket', null],
+      ]);
+    });
+  });
 });
 
 describe('runtime', () => {
@@ -288,8 +336,10 @@ describe('runtime', () => {
     expect(rt.appConfig).not.toBeNull();
     expect(Array.from(rt.pageConfigs.keys()).sort()).toEqual([...rt.appJson.pages].sort());
     expect(Array.from(rt.componentConfigs.keys()).sort()).toEqual([
+      'components/cart-entry/cart-entry',
       'components/price/price',
       'components/product-card/product-card',
+      'components/product-image/product-image',
       'components/status-tag/status-tag',
     ]);
   });

@@ -40,11 +40,13 @@ describe('order view', () => {
   const order: Order = {
     merchantReference: 'M1',
     status: 'partially_refunded',
-    amount: '120.00',
+    amount: '138.00',
     currency: 'NZD',
-    productId: 'pinot',
-    productName: 'Pinot',
-    quantity: 2,
+    productName: 'Pinot ×2 +1 more',
+    items: [
+      { productId: 'pinot', name: 'Pinot', quantity: 2, unitPrice: '60.00', lineTotal: '120.00' },
+      { productId: 'tote', name: 'Tote', quantity: 1, unitPrice: '18.00', lineTotal: '18.00' },
+    ],
     latipayOrderId: 'S1',
     createdAt: '2025-01-02T03:04:05.000Z',
     paidAt: '2025-01-02T03:05:00.000Z',
@@ -56,9 +58,12 @@ describe('order view', () => {
     expect(toOrderView(order)).toEqual({
       ref: 'M1',
       status: 'partially_refunded',
-      productName: 'Pinot',
-      quantity: 2,
-      amountText: 'NZ$120.00',
+      productName: 'Pinot ×2 +1 more',
+      lines: [
+        { productId: 'pinot', label: 'Pinot × 2', lineTotalText: 'NZ$120.00' },
+        { productId: 'tote', label: 'Tote × 1', lineTotalText: 'NZ$18.00' },
+      ],
+      amountText: 'NZ$138.00',
       refundedText: 'NZ$20.00',
       createdText: formatDateTime(order.createdAt),
       paidText: formatDateTime(order.paidAt as string),

@@ -6,7 +6,7 @@ const view = (ref: string): OrderView => ({
   ref,
   status: 'pending',
   productName: 'Ticket',
-  quantity: 1,
+  lines: [{ productId: 'ticket', label: 'Ticket × 1', lineTotalText: 'NZ$0.01' }],
   amountText: 'NZ$0.01',
   refundedText: null,
   createdText: '',

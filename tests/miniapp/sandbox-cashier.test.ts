@@ -135,7 +135,7 @@ describe('the checkout by the backend mode', () => {
   it('live: pays at the cashier; no action sheet, no settle call, also when paying again', async () => {
     fake.actionSheet = () => 0;
     fake.cashier = () => ({ resultCode: '6001' });
-    const first = await checkout().buy('ticket', 1);
+    const first = await checkout().buy([{ productId: 'ticket', quantity: 1 }]);
     expect(first).toMatchObject({ kind: 'result', code: '6001' });
     if (first.kind !== 'result') throw new Error('no result');
     expect(createPaymentStore().load(first.ref)?.mode).toBe('live');
@@ -148,7 +148,7 @@ describe('the checkout by the backend mode', () => {
   it('sandbox: the action sheet settles through the backend and the code goes to the result page', async () => {
     backend.mode = 'sandbox';
     fake.actionSheet = () => 0;
-    const step = await checkout().buy('ticket', 2);
+    const step = await checkout().buy([{ productId: 'ticket', quantity: 2 }]);
     const [order] = backend.createdOrders;
     expect(step).toEqual({
       kind: 'result',
@@ -163,7 +163,7 @@ describe('the checkout by the backend mode', () => {
   it('sandbox: paying again for a stored pending order keeps the sandbox cashier', async () => {
     backend.mode = 'sandbox';
     fake.actionSheet = () => -1;
-    const first = await checkout().buy('ticket', 1);
+    const first = await checkout().buy([{ productId: 'ticket', quantity: 1 }]);
     expect(first).toMatchObject({ kind: 'result', code: '6001' });
     if (first.kind !== 'result') throw new Error('no result');
     expect(createPaymentStore().load(first.ref)?.mode).toBe('sandbox');
@@ -179,14 +179,14 @@ describe('the checkout by the backend mode', () => {
     backend.mode = 'sandbox';
     fake.actionSheet = () => 0;
     backend.once('POST', /\/settle$/, { status: 409, body: { error: { code: 'order_not_pending', message: 'paid' } } });
-    await expect(checkout().buy('ticket', 1)).resolves.toMatchObject({ kind: 'result', code: CASHIER_NOT_RUN });
+    await expect(checkout().buy([{ productId: 'ticket', quantity: 1 }])).resolves.toMatchObject({ kind: 'result', code: CASHIER_NOT_RUN });
   });
 
   it('a release build never pays a sandbox order: a clear error, no sheet, no my.tradePay, no settle call', async () => {
     fake.envVersion = 'release';
     backend.mode = 'sandbox';
     fake.actionSheet = () => 0;
-    const step = await checkout().buy('ticket', 1);
+    const step = await checkout().buy([{ productId: 'ticket', quantity: 1 }]);
     expect(step).toMatchObject({ kind: 'error', error: { kind: 'sandbox_in_release' } });
     expect((step as { error: unknown }).error).toBeInstanceOf(CheckoutError);
     expect(fake.callsTo('showActionSheet')).toEqual([]);
@@ -197,7 +197,7 @@ describe('the checkout by the backend mode', () => {
   it('nor pays again, in a release build, a sandbox order stored by a develop build', async () => {
     backend.mode = 'sandbox';
     fake.actionSheet = () => -1;
-    const first = await checkout().buy('ticket', 1);
+    const first = await checkout().buy([{ productId: 'ticket', quantity: 1 }]);
     if (first.kind !== 'result') throw new Error('no result');
     fake.envVersion = 'release';
     fake.actionSheet = () => 0;

@@ -10,9 +10,8 @@ const ORDER: Order = {
   status: 'pending',
   amount: '120.00',
   currency: 'NZD',
-  productId: 'pinot',
   productName: 'Pinot',
-  quantity: 1,
+  items: [{ productId: 'pinot', name: 'Pinot', quantity: 1, unitPrice: '120.00', lineTotal: '120.00' }],
   latipayOrderId: 'S1',
   createdAt: '2025-01-01T00:00:00Z',
   paidAt: null,
@@ -146,16 +145,18 @@ describe('device id', () => {
 
 describe('payment store', () => {
   const gatewaydata = { service: 'create_forex_trade_wap', out_trade_no: 'S1' };
-  const created = (ref: string, mode: 'sandbox' | 'live' = 'live', productId = 'pinot', quantity = 1) => ({
-    order: { ...ORDER, merchantReference: ref, productId, quantity },
+  const item = (productId: string, quantity: number) => ({ productId, name: productId, quantity, unitPrice: '1.00', lineTotal: `${quantity}.00` });
+  const created = (ref: string, mode: 'sandbox' | 'live' = 'live', productId = 'pinot', quantity = 1, more: Array<[string, number]> = []) => ({
+    order: { ...ORDER, merchantReference: ref, items: [item(productId, quantity), ...more.map(([id, q]) => item(id, q))] },
     gatewaydata,
     mode,
   });
+  const pinot = (quantity = 1) => [{ productId: 'pinot', quantity }];
 
   it("keeps, finds and forgets an order's payment data", () => {
     const store = createPaymentStore(() => 1);
-    store.save(created('M1', 'sandbox'));
-    expect(store.load('M1')).toEqual({ gatewaydata, mode: 'sandbox', productId: 'pinot', quantity: 1, savedAt: 1, lastCode: null });
+    store.save(created('M1', 'sandbox'), false);
+    expect(store.load('M1')).toEqual({ gatewaydata, mode: 'sandbox', lines: pinot(), forCart: false, savedAt: 1, lastCode: null });
     expect(Object.keys(store.load('M1')?.gatewaydata ?? {})).toEqual(['service', 'out_trade_no']);
     expect(store.load('M2')).toBeNull();
     store.forget('M1');
@@ -164,7 +165,7 @@ describe('payment store', () => {
 
   it('remembers what the cashier last answered for an order it keeps', () => {
     const store = createPaymentStore(() => 1);
-    store.save(created('M1'));
+    store.save(created('M1'), false);
     store.recordCode('M1', '6001');
     store.recordCode('M1', '9000');
     store.recordCode('M2', '6001');
@@ -172,27 +173,51 @@ describe('payment store', () => {
     expect(store.load('M2')).toBeNull();
   });
 
-  it('finds the newest order kept for a product and quantity within a time window', () => {
+  it('finds the newest order kept for the same lines within a time window', () => {
     let now = 1000;
     const store = createPaymentStore(() => now);
-    store.save(created('M1'));
+    store.save(created('M1'), false);
     now = 2000;
-    store.save(created('M2'));
-    store.save(created('M3', 'live', 'pinot', 2));
-    store.save(created('M4', 'live', 'ticket', 1));
+    store.save(created('M2'), false);
+    store.save(created('M3', 'live', 'pinot', 2), false);
+    store.save(created('M4', 'live', 'ticket', 1), false);
+    store.save(created('M5', 'live', 'pinot', 2, [['ticket', 3]]), true);
     now = 2500;
-    expect(store.findRecent('pinot', 1, 1000)).toBe('M2');
-    expect(store.findRecent('pinot', 2, 1000)).toBe('M3');
-    expect(store.findRecent('ticket', 3, 1000)).toBeNull();
+    expect(store.findRecent(pinot(1), 1000)).toBe('M2');
+    expect(store.findRecent(pinot(2), 1000)).toBe('M3');
+    expect(store.findRecent([{ productId: 'ticket', quantity: 3 }], 1000)).toBeNull();
+    // The same cart in another order of lines; not a part of it, nor more of it.
+    expect(store.findRecent([{ productId: 'ticket', quantity: 3 }, ...pinot(2)], 1000)).toBe('M5');
+    expect(store.findRecent([{ productId: 'ticket', quantity: 3 }], 1000)).toBeNull();
+    expect(store.findRecent([{ productId: 'ticket', quantity: 3 }, ...pinot(2), { productId: 'x', quantity: 1 }], 1000)).toBeNull();
     store.forget('M2');
-    expect(store.findRecent('pinot', 1, 1500)).toBe('M1');
-    expect(store.findRecent('pinot', 1, 1499)).toBeNull();
+    expect(store.findRecent(pinot(1), 1500)).toBe('M1');
+    expect(store.findRecent(pinot(1), 1499)).toBeNull();
+  });
+
+  it('remembers which orders the cart pays for', () => {
+    const store = createPaymentStore(() => 1);
+    store.save(created('M1'), true);
+    store.save(created('M2'), false);
+    expect(store.load('M1')?.forCart).toBe(true);
+    expect(store.load('M2')?.forCart).toBe(false);
+    store.markForCart('M2');
+    store.markForCart('M3');
+    expect(store.load('M2')?.forCart).toBe(true);
+    expect(store.load('M3')).toBeNull();
+  });
+
+  it('reads a payment kept before carts (one productId and quantity) as one line, not bought from the cart', () => {
+    fake.my.setStorageSync({ key: 'pendingPayments', data: { M1: { gatewaydata, mode: 'live', productId: 'pinot', quantity: 2, savedAt: 1, lastCode: '6001' } } } as never);
+    const store = createPaymentStore(() => 2);
+    expect(store.load('M1')).toEqual({ gatewaydata, mode: 'live', lines: pinot(2), forCart: false, savedAt: 1, lastCode: '6001' });
+    expect(store.findRecent(pinot(2), 10)).toBe('M1');
   });
 
   it(`keeps only the ${MAX_STORED_PAYMENTS} newest`, () => {
     let now = 0;
     const store = createPaymentStore(() => (now += 1));
-    for (let i = 1; i <= MAX_STORED_PAYMENTS + 2; i += 1) store.save(created(`M${i}`));
+    for (let i = 1; i <= MAX_STORED_PAYMENTS + 2; i += 1) store.save(created(`M${i}`), false);
     expect(store.load('M1')).toBeNull();
     expect(store.load('M2')).toBeNull();
     expect(store.load('M3')).not.toBeNull();
@@ -203,16 +228,16 @@ describe('payment store', () => {
     const { createPaymentStore: newStore } = freshPayments();
     let now = 1;
     const store = newStore(() => now);
-    store.save(created('M1'));
+    store.save(created('M1'), false);
     fake.storageFull = true;
     now = 2;
-    store.save(created('M2', 'sandbox'));
+    store.save(created('M2', 'sandbox'), false);
     store.recordCode('M2', '6001');
     expect(fake.stored('pendingPayments')).toEqual({ M1: expect.anything() });
     // Every page's store of this session sees them: pay again and "bought this recently" still work.
     const other = newStore(() => 3);
     expect(other.load('M2')).toMatchObject({ gatewaydata, mode: 'sandbox', lastCode: '6001' });
-    expect(other.findRecent('pinot', 1, 10)).toBe('M2');
+    expect(other.findRecent(pinot(), 10)).toBe('M2');
     other.forget('M1');
     expect(other.load('M1')).toBeNull();
 
@@ -225,16 +250,16 @@ describe('payment store', () => {
   it('with setStorageSync throwing, keeps the payments in memory for the session', () => {
     const { createPaymentStore: newStore } = freshPayments();
     makeSetStorageThrow();
-    newStore(() => 1).save(created('M1'));
+    newStore(() => 1).save(created('M1'), false);
     expect(newStore().load('M1')).toMatchObject({ gatewaydata });
   });
 
   it('never writes over payments that storage could not read', () => {
-    createPaymentStore(() => 1).save(created('M1'));
+    createPaymentStore(() => 1).save(created('M1'), false);
     const { createPaymentStore: newStore } = freshPayments();
     const readable = makeGetStorageThrow();
     const store = newStore(() => 2);
-    store.save(created('M2'));
+    store.save(created('M2'), false);
     expect(store.load('M2')).not.toBeNull();
     readable();
     expect(Object.keys(fake.stored('pendingPayments') as object)).toEqual(['M1']);

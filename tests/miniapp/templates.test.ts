@@ -235,6 +235,11 @@ describe('accessibility', () => {
     const [card] = readTags(source('components/product-card/product-card'));
     expect(card.attributes).toMatchObject({ role: 'button', 'aria-label': '{{label}}', onTap: 'onTap' });
   });
+
+  it('the cart entry is a button with a label that says how many items the cart holds', () => {
+    const [entry] = readTags(source('components/cart-entry/cart-entry'));
+    expect(entry.attributes).toMatchObject({ role: 'button', 'aria-label': '{{label}}', onTap: 'onTap' });
+  });
 });
 
 describe('pull-down refresh', () => {

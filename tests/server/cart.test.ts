@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -139,7 +139,27 @@ describe('product pictures', () => {
     expect(revalidated).toBe(304);
   });
 
-  it('answer 404 for a missing picture and 403 for a path out of the folder, in the error shape', async () => {
+  it("serve the catalogue's pictures only, not other files in the folder", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'pictures-'));
+    mkdirSync(path.join(dir, 'images'));
+    copyFileSync(path.join(__dirname, '../../server/images/flat-white.png'), path.join(dir, 'images', 'cup.png'));
+    for (const other of ['notes.txt', '.env', 'spare.png']) writeFileSync(path.join(dir, 'images', other), 'not for shoppers');
+    writeFileSync(path.join(dir, 'catalog.json'), JSON.stringify({ products: [{ id: 'cup', name: 'Cup', description: '', price: '1.00', image: 'cup.png' }] }));
+    const shop = await startTestServer({ env: { CATALOG_PATH: path.join(dir, 'catalog.json') } });
+    try {
+      expect((await fetch(`${shop.url}/images/cup.png`)).status).toBe(200);
+      for (const other of ['notes.txt', '.env', 'spare.png']) {
+        const res = await http(`${shop.url}/images/${other}`);
+        expect(res.status).toBeGreaterThanOrEqual(403);
+        expect(res.text).not.toContain('not for shoppers');
+      }
+    } finally {
+      await shop.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('answer 404 in the error shape for a missing picture, a path out of the folder and the folder itself', async () => {
     for (const missing of ['/images/caviar.png', '/images/../catalog.json', '/images/%2e%2e/catalog.json']) {
       const res = await http(`${server.url}${missing}`);
       expect(res.status).toBe(404);
@@ -147,7 +167,7 @@ describe('product pictures', () => {
     }
     // The folder itself is not listed.
     const folder = await http(`${server.url}/images/`);
-    expect(folder.status).toBe(403);
-    expect(folder.body.error.code).toBe('forbidden');
+    expect(folder.status).toBe(404);
+    expect(folder.body.error.code).toBe('not_found');
   });
 });

@@ -10,14 +10,14 @@ describe('catalogue', () => {
     const text = readFileSync(path.join(__dirname, '../../server/catalog.json'), 'utf8');
     const catalog = parseCatalog(text, 'AUD');
     expect(catalog.products.length).toBeGreaterThanOrEqual(3);
-    expect(catalog.toProducts().map((p) => p.price)).toContain('0.01');
-    expect(catalog.toProducts().every((p) => p.currency === 'AUD')).toBe(true);
+    expect(catalog.toProducts('https://shop.example').map((p) => p.price)).toContain('0.01');
+    expect(catalog.toProducts('https://shop.example').every((p) => p.currency === 'AUD')).toBe(true);
   });
 
   it('keeps prices in cents and writes them with 2 decimals', () => {
     const catalog = parse([product({ price: '12.5' })]);
     expect(catalog.get('p1')?.priceCents).toBe(1250);
-    expect(catalog.toProducts()[0].price).toBe('12.50');
+    expect(catalog.toProducts('https://shop.example')[0].price).toBe('12.50');
   });
 
   it.each([

@@ -89,6 +89,8 @@ describe('configuration', () => {
     ['TRUST_PROXY=true, which would trust every hop', { TRUST_PROXY: 'true' }, 'TRUST_PROXY'],
     ['TRUST_PROXY with a bad address', { TRUST_PROXY: '10.0.0.1, 10.0.0.999' }, 'TRUST_PROXY'],
     ['TRUST_PROXY with a bad CIDR range', { TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY'],
+    ['TRUST_PROXY with a /0 range, which trusts every hop', { TRUST_PROXY: '0.0.0.0/0' }, 'TRUST_PROXY'],
+    ['TRUST_PROXY with an IPv6 /0 range', { TRUST_PROXY: '::/0' }, 'TRUST_PROXY'],
     ['a negative rate limit', { RATE_LIMIT_ORDERS_PER_IP: '-1' }, 'RATE_LIMIT_ORDERS_PER_IP'],
     ['a request timeout too short to receive anything', { REQUEST_TIMEOUT_MS: '5' }, 'REQUEST_TIMEOUT_MS'],
     ['SANDBOX_REMOTE_CONTROL other than 1/0', { SANDBOX_REMOTE_CONTROL: 'yes' }, 'SANDBOX_REMOTE_CONTROL'],

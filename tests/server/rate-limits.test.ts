@@ -46,6 +46,18 @@ describe('order creation limits (defaults: 10 a minute per buyer, 60 per address
     expect((await createOrder(server, undefined, from('198.51.100.3'), 'shopper-6')).status).toBe(201);
   });
 
+  it("refuses a buyer over its limit before counting against the address, so one shopper cannot shut out the others", async () => {
+    const small = await startTestServer({ env: { ...DEFAULT_LIMITS, RATE_LIMIT_ORDERS_PER_BUYER: '2', RATE_LIMIT_ORDERS_PER_IP: '5' } });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 10; i += 1) statuses.push((await createOrder(small, undefined, {}, 'eager')).status);
+      expect(statuses).toEqual([201, 201, 429, 429, 429, 429, 429, 429, 429, 429]);
+      expect((await createOrder(small, undefined, {}, 'patient')).status).toBe(201);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('trusts only the proxy in front with TRUST_PROXY=1: a client cannot choose its address', async () => {
     const spoofing = { 'x-forwarded-for': '6.6.6.6, 203.0.113.77' };
     expect((await createOrder(server, undefined, spoofing, 'spoofer')).status).toBe(201);

@@ -1,7 +1,8 @@
 import type { Order } from '../../server/contract';
 import { startTestServer, type TestServer } from '../support/server';
 import { readRows } from './helpers/db';
-import { http } from './helpers/http';
+import Database from 'better-sqlite3';
+import { http, waitFor } from './helpers/http';
 import {
   addFault,
   adminHeaders,
@@ -159,6 +160,23 @@ describe('refunds', () => {
     const unknownOrder = { ...adminHeaders(server), 'idempotency-key': 'refund-nothing' };
     expect((await refund(server, 'Mnothing', body, unknownOrder)).status).toBe(404);
     expect((await refund(server, 'Mnothing', body, unknownOrder)).body.error.code).toBe('not_found');
+  });
+
+  it("counts Latipay's refund only while it is still pending here, not once another process has held it", async () => {
+    const order = await paidOrder(1);
+    await addFault(server, { endpoint: 'refund', kind: 'delay', delayMs: 500 });
+    const refunding = refund(server, order.merchantReference, { amount: '2.00', reason: 'slow' });
+    const [pending] = await waitFor(async () => {
+      const rows = readRows<{ id: string }>(server.databasePath, "SELECT id FROM refunds WHERE merchant_reference = ? AND status = 'pending'", order.merchantReference);
+      return rows.length > 0 ? rows : undefined;
+    }, 'the refund being made');
+    // What a second process's start-up recovery does to a refund it finds pending.
+    const db = new Database(server.databasePath);
+    db.prepare("UPDATE refunds SET status = 'unknown' WHERE id = ?").run(pending.id);
+    db.close();
+    expect((await refunding).status).not.toBe(201);
+    expect((await getOrder(server, order.merchantReference)).body.order).toMatchObject({ status: 'paid', refundedAmount: '0.00' });
+    expect(readRows(server.databasePath, 'SELECT status FROM refunds WHERE id = ?', pending.id)).toEqual([{ status: 'unknown' }]);
   });
 
   it('concurrent refunds never exceed the balance', async () => {

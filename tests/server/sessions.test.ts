@@ -155,6 +155,11 @@ describe('a configured Alipay app (ALIPAY_APP_ID set)', () => {
       expect(b.status).toBe(503);
       expect(b.body.error.code).toBe('alipay_unavailable');
       for (const line of [...refused.logs, ...down.logs]) expect(line).not.toContain('PRIVATE KEY');
+      // The merchant learns why from the log: Alipay's sub_code, never the code or a key.
+      expect(refused.logEntries()).toContainEqual(
+        expect.objectContaining({ msg: 'Alipay sign-in failed', alipay: expect.objectContaining({ kind: 'refused' }) }),
+      );
+      expect(refused.logs.some((line) => line.includes('sandbox:frank'))).toBe(false);
     } finally {
       await refused.close();
       await down.close();

@@ -139,7 +139,8 @@ function isProxyAddress(value: string): boolean {
   const [address, bits, extra] = value.split('/');
   const family = isIP(address);
   if (family === 0 || extra !== undefined) return false;
-  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+  // A /0 range trusts every hop, which would let any client choose its address.
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) >= 1 && Number(bits) <= (family === 4 ? 32 : 128));
 }
 
 /**

@@ -54,7 +54,9 @@ export function orderRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/api/orders',
       {
-        preHandler: [perIp.enforce, perBuyer.enforce],
+        // The buyer's own limit first: a shopper over it is refused before counting against
+        // everyone else on the same address.
+        preHandler: [perBuyer.enforce, perIp.enforce],
         schema: { headers: IdempotencyKeyHeader, body: CreateOrderBody, response: { 201: CreateOrderResponse, ...ERRORS } },
       },
       async (request, reply) => {

@@ -15,6 +15,7 @@ const IMAGE_MAX_AGE_MS = 86_400_000;
  */
 export function productRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   const { catalog } = ctx.config;
+  const pictures = new Set(catalog.products.flatMap((product) => (product.image === null ? [] : [product.image])));
   let body: Products | undefined;
   return async (app) => {
     app.get('/api/products', { schema: { response: { 200: ProductsResponse, ...ERRORS } } }, async () => {
@@ -28,6 +29,9 @@ export function productRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         maxAge: IMAGE_MAX_AGE_MS,
         index: false,
         list: false,
+        dotfiles: 'deny',
+        // The catalogue's pictures only, not whatever else sits in the folder.
+        allowedPath: (pathName: string) => pictures.has(pathName.replace(/^\//, '')),
       });
     }
   };

@@ -17,7 +17,7 @@ export function sessionRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/api/session',
       { preHandler: perIp.enforce, schema: { body: CreateSessionBody, response: { 201: SessionResponse, ...ERRORS } } },
-      async (request, reply) => reply.code(201).send(await createSession(ctx, request.body.authCode)),
+      async (request, reply) => reply.code(201).send(await createSession(ctx, request.body.authCode, request.log)),
     );
   };
 }

@@ -101,10 +101,17 @@ async function callLatipay(ctx: AppContext, refundId: string, log: FastifyBaseLo
     return;
   }
   const now = nowIso();
-  stores.transaction(() => {
-    stores.refunds.finish(refundId, 'pending', 'succeeded', null, now);
+  const counted = stores.transaction(() => {
+    // Only a refund still pending is counted: another process (a restart's recovery) may
+    // have held it meanwhile, and a person resolves a held one.
+    if (!stores.refunds.finish(refundId, 'pending', 'succeeded', null, now)) return false;
     stores.orders.addRefunded(order.merchant_reference, refund.amount_cents, now);
+    return true;
   });
+  if (!counted) {
+    log.warn({ refundId, merchantReference: order.merchant_reference }, 'Latipay refunded a refund no longer pending here: left for a person to resolve');
+    return;
+  }
   log.info({ refundId, merchantReference: order.merchant_reference, amount: formatCents(refund.amount_cents) }, 'refund done');
 }
 

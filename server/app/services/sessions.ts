@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
 import type { SessionResponse } from '../../contract';
 import type { AppContext } from '../context';
 import { HttpError } from '../errors';
@@ -42,11 +43,14 @@ function identityError(err: unknown): HttpError {
  * opens a session for its buyer, which expires after SESSION_TTL_S. Expired sessions are
  * deleted in the same commit.
  */
-export async function createSession(ctx: AppContext, authCode: string): Promise<SessionResponse> {
+export async function createSession(ctx: AppContext, authCode: string, log: FastifyBaseLogger): Promise<SessionResponse> {
   let buyerId: string;
   try {
     ({ buyerId } = await ctx.identity.exchangeCode(authCode));
   } catch (err) {
+    const { kind, subCode } = err as { kind?: IdentityFailure; subCode?: string | null };
+    // Why, for the merchant: a used code is the shopper's; the others are the configuration's or Alipay's.
+    if (kind !== 'invalid_code') log.warn({ alipay: { kind, subCode } }, 'Alipay sign-in failed');
     throw identityError(err);
   }
   const token = randomBytes(TOKEN_BYTES).toString('base64url');

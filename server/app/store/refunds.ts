@@ -46,15 +46,15 @@ export function createRefundStore(db: Db) {
     /** Refunds whose outcome is unknown: their amount is held until a person resolves them. */
     held: (): RefundRow[] => held.all(),
     pending: (): RefundRow[] => pending.all(),
-    /** Moves a refund on, only if it is still `from`, with the error answered on a replay. */
+    /** Moves a refund on, only if it is still `from`, with the error answered on a replay. True when it moved. */
     finish(
       id: string,
       from: RefundStatus,
       to: Exclude<RefundStatus, 'pending'>,
       error: { status: number; code: string; message: string } | null,
       now: string,
-    ): void {
-      finish.run({
+    ): boolean {
+      return finish.run({
         id,
         from,
         to,
@@ -62,7 +62,7 @@ export function createRefundStore(db: Db) {
         errorCode: error?.code ?? null,
         errorMessage: error?.message ?? null,
         now,
-      });
+      }).changes === 1;
     },
   };
 }

@@ -28,6 +28,7 @@ export const PAGES = {
   home: 'pages/index/index',
   orders: 'pages/orders/orders',
   product: 'pages/product/product',
+  cart: 'pages/cart/cart',
   result: 'pages/result/result',
   order: 'pages/order/order',
 } as const;
@@ -71,7 +72,8 @@ export class Shop {
   private readonly tokens = new Map<string, string>();
 
   private constructor(
-    readonly server: TestServer,
+    /** The backend (another process of it after restartBackend, on the same port and database). */
+    public server: TestServer,
     /** The backend's Latipay settings (empty: the in-process sandbox). */
     private readonly latipayEnv: Env,
     /** The sandbox's base URL: Latipay's API and the control API under /sandbox. */
@@ -199,6 +201,17 @@ export class Shop {
     if (response.status !== 201 || typeof body.token !== 'string') throw new Error(`sign-in as ${code} answered ${response.status}`);
     this.tokens.set(code, body.token);
     return body.token;
+  }
+
+  /**
+   * The backend stops (requests in flight done first) and starts again on the same database,
+   * port and Latipay, with `env` over its settings (e.g. CATALOG_PATH): what a shop does to
+   * change its catalogue, which the backend reads at start.
+   */
+  async restartBackend(env: Env): Promise<void> {
+    this.transport.releaseAll();
+    await this.transport.idle();
+    this.server = await this.server.restart({ env });
   }
 
   /**

@@ -3,18 +3,21 @@
  * my.request: GET /healthz, GET /api/products, POST /api/session (the fake `my`'s auth codes,
  * once each; `sandbox:<name>` in mode `sandbox`), and the buyer routes, each needing
  * `Authorization: Bearer <token>` of an unexpired session (else 401 `unauthorized`) and
- * answering 404 for another buyer's order: POST /api/orders (Idempotency-Key),
+ * answering 404 for another buyer's order: POST /api/orders (Idempotency-Key; `{items}` of 1 to
+ * 20 lines, or one `{productId, quantity}`),
  * GET /api/orders/{ref}[?refresh=true], GET /api/orders[?before=ref] (20 a page, newest first)
  * and, in mode `sandbox` only, POST /api/sandbox/orders/{ref}/settle. Tests steer it (status
  * changes, one-off replies, expired sessions) and read what it received. It runs in mode
  * `live` unless told otherwise.
  */
 import type {
+  CartLine,
   CreateOrderResponse,
   ErrorCode,
   SandboxCashierAction,
   GatewayData,
   Order,
+  OrderItem,
   OrderStatus,
   OrdersResponse,
   PaymentMode,
@@ -33,9 +36,12 @@ export const ORDERS_PAGE_SIZE = 20;
 export const SESSION_TTL_MS = 2 * 60 * 60 * 1000;
 
 export const PRODUCTS: Product[] = [
-  { id: 'pinot', name: 'Pinot Noir, Otago', description: 'A bottle of red', price: '120.00', currency: 'NZD' },
-  { id: 'ticket', name: 'Ticket', description: 'One entry', price: '0.01', currency: 'NZD' },
+  { id: 'pinot', name: 'Pinot Noir, Otago', description: 'A bottle of red', price: '120.00', currency: 'NZD', imageUrl: `${BASE_URL}/images/pinot.png` },
+  { id: 'ticket', name: 'Ticket', description: 'One entry', price: '0.01', currency: 'NZD', imageUrl: null },
 ];
+
+/** POST /api/orders takes 1 to this many lines. */
+const MAX_LINES = 20;
 
 interface StoredOrder {
   order: Order;
@@ -75,6 +81,32 @@ function wire(centsValue: number): string {
 
 function error(status: number, code: ErrorCode, message: string): FakeReply {
   return { status, body: { error: { code, message } } };
+}
+
+/** As the backend sums up an order's lines for Latipay: "Flat white ×2 +1 more". */
+export function summaryOf(items: readonly OrderItem[]): string {
+  const [first] = items;
+  return `${first.name}${first.quantity > 1 ? ` ×${first.quantity}` : ''}${items.length > 1 ? ` +${items.length - 1} more` : ''}`;
+}
+
+/** The body's lines: `{items: [...]}`, or one `{productId, quantity}`; null when it is neither. */
+function linesOfBody(body: unknown): unknown[] | null {
+  if (typeof body !== 'object' || body === null) return null;
+  const fields = body as Record<string, unknown>;
+  if ('items' in fields) return Array.isArray(fields.items) ? fields.items : null;
+  return [{ productId: fields.productId, quantity: fields.quantity }];
+}
+
+/** Why these lines cannot be an order (400 invalid_request), or null. */
+function invalidLines(lines: unknown[]): string | null {
+  if (lines.length < 1 || lines.length > MAX_LINES) return `items must have 1 to ${MAX_LINES} lines`;
+  for (const line of lines) {
+    const { productId, quantity } = (line ?? {}) as Record<string, unknown>;
+    if (typeof productId !== 'string' || productId === '') return 'productId is required';
+    if (typeof quantity !== 'number' || !Number.isInteger(quantity) || quantity < 1 || quantity > 99) return 'quantity must be 1 to 99';
+  }
+  const ids = (lines as CartLine[]).map((line) => line.productId);
+  return ids.some((id, i) => ids.indexOf(id) !== i) ? 'each product at most once per order' : null;
 }
 
 /** Latipay's sample gatewaydata (key order as Latipay sends it) for an order. */
@@ -187,10 +219,9 @@ export class FakeBackend {
     if (status === 'paid' && !order.paidAt) order.paidAt = new Date(this.now + 60000).toISOString();
   }
 
-  /** Puts an order straight into the store (for the order list and detail pages). */
+  /** Puts an order straight into the store (for the order list and detail pages): one of the first product unless `overrides` say otherwise. */
   addOrder(buyerId: string, overrides: Partial<Order> = {}): Order {
-    const product = this.products[0];
-    const order = this.newOrder(product, 1);
+    const order = this.newOrder([{ product: this.products[0], quantity: 1 }]);
     Object.assign(order, overrides);
     this.orders.set(order.merchantReference, { order, buyerId, response: { order, gatewaydata: gatewaydataFor(order), mode: this.mode } });
     return order;
@@ -204,17 +235,23 @@ export class FakeBackend {
     return found.merchantReference;
   }
 
-  private newOrder(product: Product, quantity: number): Order {
+  private newOrder(lines: Array<{ product: Product; quantity: number }>): Order {
     this.sequence += 1;
     const ref = `M${String(this.sequence).padStart(6, '0')}`;
+    const items: OrderItem[] = lines.map(({ product, quantity }) => ({
+      productId: product.id,
+      name: product.name,
+      quantity,
+      unitPrice: product.price,
+      lineTotal: wire(cents(product.price) * quantity),
+    }));
     return {
       merchantReference: ref,
       status: 'pending',
-      amount: wire(cents(product.price) * quantity),
-      currency: product.currency,
-      productId: product.id,
-      productName: product.name,
-      quantity,
+      amount: wire(items.reduce((sum, item) => sum + cents(item.lineTotal), 0)),
+      currency: lines[0].product.currency,
+      productName: summaryOf(items),
+      items,
       latipayOrderId: `S2025010200000${String(this.sequence).padStart(3, '0')}`,
       createdAt: new Date(this.now + this.sequence * 1000).toISOString(),
       paidAt: null,
@@ -315,20 +352,20 @@ export class FakeBackend {
   private create(request: FakeRequest, buyer: string): FakeReply {
     const key = request.header('Idempotency-Key');
     if (!key) return error(400, 'invalid_request', 'Idempotency-Key is required');
-    const body = request.body as { productId?: unknown; quantity?: unknown } | null;
-    if (typeof body !== 'object' || body === null) return error(400, 'invalid_request', 'JSON body required');
-    const fingerprint = JSON.stringify([buyer, body.productId, body.quantity]);
+    const body = linesOfBody(request.body);
+    if (body === null) return error(400, 'invalid_request', 'a JSON body with items is required');
+    const invalid = invalidLines(body);
+    if (invalid) return error(400, 'invalid_request', invalid);
+    const lines = body as CartLine[];
+    const fingerprint = JSON.stringify([buyer, lines.map((line) => [line.productId, line.quantity])]);
     const seen = this.keys.get(key);
     if (seen) {
       if (seen.fingerprint !== fingerprint) return error(409, 'idempotency_conflict', 'key reused with another request');
       return { status: 201, body: this.orders.get(seen.ref)?.response };
     }
-    const product = this.products.find((p) => p.id === body.productId);
-    if (!product) return error(400, 'unknown_product', 'no such product');
-    if (typeof body.quantity !== 'number' || !Number.isInteger(body.quantity) || body.quantity < 1 || body.quantity > 99) {
-      return error(400, 'invalid_request', 'quantity must be 1 to 99');
-    }
-    const order = this.newOrder(product, body.quantity);
+    const unknown = lines.filter((line) => !this.products.some((p) => p.id === line.productId)).map((line) => `"${line.productId}"`);
+    if (unknown.length > 0) return error(400, 'unknown_product', `not in the catalogue: ${unknown.join(', ')}`);
+    const order = this.newOrder(lines.map((line) => ({ product: this.products.find((p) => p.id === line.productId) as Product, quantity: line.quantity })));
     const response: CreateOrderResponse = { order, gatewaydata: gatewaydataFor(order), mode: this.mode };
     this.orders.set(order.merchantReference, { order, buyerId: buyer, response });
     this.keys.set(key, { fingerprint, ref: order.merchantReference });

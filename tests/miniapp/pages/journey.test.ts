@@ -50,7 +50,7 @@ it('cancel at the cashier, pay again, see it paid, find it in My orders', async 
   rt.reLaunch('/pages/index/index');
   rt.tap('onMyOrders');
   await rt.settle();
-  expect(rt.current().data.orders).toEqual([expect.objectContaining({ status: 'paid', quantity: 3 })]);
+  expect(rt.current().data.orders).toEqual([expect.objectContaining({ status: 'paid', lines: [expect.objectContaining({ label: 'Ticket × 3' })] })]);
   expect(rt.stack.length).toBeLessThanOrEqual(10);
 });
 

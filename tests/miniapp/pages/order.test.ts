@@ -54,6 +54,25 @@ describe('order details', () => {
     expect(rt.fake.callsTo('setNavigationBar')).toEqual([{ title: en.orderTitle }]);
   });
 
+  it('shows each line: name × quantity and its total', async () => {
+    const order = backend.addOrder(DEFAULT_ALIPAY_USER, {
+      amount: '240.03',
+      productName: 'Pinot Noir, Otago ×2 +1 more',
+      items: [
+        { productId: 'pinot', name: 'Pinot Noir, Otago', quantity: 2, unitPrice: '120.00', lineTotal: '240.00' },
+        { productId: 'ticket', name: 'Ticket', quantity: 3, unitPrice: '0.01', lineTotal: '0.03' },
+      ],
+    });
+    const page = await open(order.merchantReference);
+    expect(page.data.order).toMatchObject({
+      amountText: 'NZ$240.03',
+      lines: [
+        { productId: 'pinot', label: 'Pinot Noir, Otago × 2', lineTotalText: 'NZ$240.00' },
+        { productId: 'ticket', label: 'Ticket × 3', lineTotalText: 'NZ$0.03' },
+      ],
+    });
+  });
+
   it('refreshes the status from Latipay on request', async () => {
     const order = backend.addOrder(DEFAULT_ALIPAY_USER);
     const page = await open(order.merchantReference);

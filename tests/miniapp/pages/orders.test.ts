@@ -36,7 +36,7 @@ describe('my orders', () => {
     expect(page.data.state).toBe('ready');
     const orders = page.data.orders as Array<Record<string, unknown>>;
     expect(orders.map((o) => o.ref)).toEqual([newer.merchantReference, older.merchantReference]);
-    expect(orders[1]).toMatchObject({ status: 'paid', amountText: 'NZ$120.00', productName: older.productName, quantity: 1 });
+    expect(orders[1]).toMatchObject({ status: 'paid', amountText: 'NZ$120.00', productName: older.productName, lines: [{ productId: 'pinot', label: 'Pinot Noir, Otago × 1', lineTotalText: 'NZ$120.00' }] });
     expect(rt.fake.callsTo('setNavigationBar').pop()).toEqual({ title: en.ordersTitle });
   });
 
