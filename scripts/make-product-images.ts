@@ -3,7 +3,7 @@
  * product in server/catalog.json: small flat illustrations drawn here from scratch, so the shop
  * carries no third-party artwork.
  *
- *   npx tsx scripts/make-product-images.ts
+ *   npm --prefix server exec -- tsx scripts/make-product-images.ts
  *
  * Uses only Node: a tiny supersampled raster (rectangles, ellipses, rounded shapes, polygons,
  * thick lines) and a minimal PNG writer (node:zlib deflate, CRC32 below). The output is

@@ -7,7 +7,7 @@ import { refusal, uploadUrlProblems } from '../../scripts/check-upload-urls';
 import { PROJECT_ROOT } from './harness';
 
 const SCRIPT = path.join(PROJECT_ROOT, 'scripts/check-upload-urls.ts');
-const TSX_CLI = path.join(PROJECT_ROOT, 'node_modules/tsx/dist/cli.mjs');
+const TSX_CLI = path.join(PROJECT_ROOT, 'server/node_modules/tsx/dist/cli.mjs');
 const REAL = { develop: 'http://127.0.0.1:3000', trial: 'https://staging.shop.co.nz', release: 'https://shop.co.nz' };
 
 let dir: string;
@@ -77,6 +77,6 @@ describe('package.json', () => {
     .scripts;
 
   it.each(['preview', 'upload'])('%s runs the check before minidev, and minidev only if it passes', (name) => {
-    expect(scripts[name]).toBe(`tsx scripts/check-upload-urls.ts && npx --yes minidev@2 ${name} -p .`);
+    expect(scripts[name]).toBe(`npm --prefix server exec --no -- tsx scripts/check-upload-urls.ts && npx --yes minidev@2 ${name} -p .`);
   });
 });

@@ -9,7 +9,7 @@ import { request } from './sandbox-client';
 import { signSorted } from '../../server/latipay';
 
 const ROOT = path.resolve(__dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+const TSX = path.join(ROOT, 'server/node_modules/.bin/tsx');
 const KEY = 'main-test-key-Vb27xQ';
 const ACCOUNT_ENV = { LATIPAY_USER_ID: 'U000009001', LATIPAY_WALLET_ID: 'W000009001', LATIPAY_API_KEY: KEY };
 

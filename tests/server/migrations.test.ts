@@ -8,7 +8,7 @@ import { MIGRATIONS } from '../../server/app/store/migrations';
 import { readRows } from './helpers/db';
 
 const ROOT = path.resolve(__dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+const TSX = path.join(ROOT, 'server/node_modules/.bin/tsx');
 
 let dir: string;
 beforeEach(() => {

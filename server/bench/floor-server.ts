@@ -6,8 +6,8 @@
  */
 import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { LatipayTransport } from '../server/app/latipay/transport';
-import { signSorted } from '../server/latipay';
+import { LatipayTransport } from '../app/latipay/transport';
+import { signSorted } from '../latipay';
 
 const port = Number(process.env.PORT ?? 0);
 const upstream = process.env.LATIPAY_BASE_URL!;

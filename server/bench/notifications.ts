@@ -1,6 +1,6 @@
 /** Signed notification bodies for pending orders, and the check of what the server made of them. */
 import Database from 'better-sqlite3';
-import { formatCents, signPaymentResult } from '../server/latipay';
+import { formatCents, signPaymentResult } from '../latipay';
 
 export interface PendingOrder {
   merchantReference: string;

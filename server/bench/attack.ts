@@ -300,7 +300,7 @@ async function shutdown(service: Service, port: number): Promise<string> {
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'shop-attack-'));
   const port = await freePort();
-  const service = await startService('server/main.ts', { PORT: String(port), HOST, DATABASE_PATH: join(dir, 'shop.sqlite') }, port, '/healthz');
+  const service = await startService('main.ts', { PORT: String(port), HOST, DATABASE_PATH: join(dir, 'shop.sqlite') }, port, '/healthz');
   const url = service.url;
   const session = await fetch(`${url}/api/session`, {
     method: 'POST',

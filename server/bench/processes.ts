@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 
-const ROOT = resolve(__dirname, '..');
+/** server/: the backend package, whose node_modules hold tsx and the backend's packages. */
+const SERVER = resolve(__dirname, '..');
 
 export interface Service {
   url: string;
@@ -41,7 +42,7 @@ async function waitUntilUp(url: string, child: ChildProcess, timeoutMs = 30_000)
   throw new Error(`${url} did not come up in ${timeoutMs} ms`);
 }
 
-/** Starts `node --import tsx <entry>` (one process, so its pid is the server's own). */
+/** Starts `node --import tsx <entry>`, entry relative to server/ (one process, so its pid is the server's own). */
 export async function startService(
   entry: string,
   env: Record<string, string>,
@@ -49,8 +50,9 @@ export async function startService(
   healthPath: string,
   nodeArgs: string[] = [],
 ): Promise<Service> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', resolve(ROOT, entry)], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', resolve(SERVER, entry)], {
+    // In server/, so that `--import tsx` finds server/node_modules/tsx.
+    cwd: SERVER,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
