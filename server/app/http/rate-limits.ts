@@ -27,7 +27,7 @@ export function rateLimitOptions(counters: CounterStore): RateLimitPluginOptions
   return { global: false, store: storeOver(counters) };
 }
 
-export function rateLimited(retryAfterS: number, what: string): HttpError {
+function rateLimited(retryAfterS: number, what: string): HttpError {
   return new HttpError(429, 'rate_limited', `too many ${what}; retry in ${retryAfterS} s`);
 }
 

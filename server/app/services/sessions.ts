@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { SessionResponse } from '../../contract';
+import { IdentityError } from '../alipay/identity-error';
 import type { AppContext } from '../context';
 import { HttpError } from '../errors';
 import { nowIso } from '../store/db';
@@ -9,9 +10,6 @@ import { nowIso } from '../store/db';
 export interface Identity {
   exchangeCode(code: string): Promise<{ buyerId: string }>;
 }
-
-/** Why an auth code gave no buyer (server/app/alipay/identity-client.ts throws it). */
-export type IdentityFailure = 'invalid_code' | 'refused' | 'unavailable' | 'invalid_answer';
 
 const TOKEN_BYTES = 32;
 
@@ -24,8 +22,8 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
-function identityError(err: unknown): HttpError {
-  switch ((err as { kind?: IdentityFailure }).kind) {
+function identityError(err: IdentityError): HttpError {
+  switch (err.kind) {
     case 'invalid_code':
       return new HttpError(400, 'invalid_auth_code', 'the auth code is invalid, expired or used; get a new one with my.getAuthCode');
     case 'unavailable':
@@ -33,8 +31,6 @@ function identityError(err: unknown): HttpError {
     case 'refused':
     case 'invalid_answer':
       return new HttpError(502, 'alipay_error', 'Alipay refused to sign you in; the merchant has been notified');
-    default:
-      throw err;
   }
 }
 
@@ -48,9 +44,9 @@ export async function createSession(ctx: AppContext, authCode: string, log: Fast
   try {
     ({ buyerId } = await ctx.identity.exchangeCode(authCode));
   } catch (err) {
-    const { kind, subCode } = err as { kind?: IdentityFailure; subCode?: string | null };
+    if (!(err instanceof IdentityError)) throw err;
     // Why, for the merchant: a used code is the shopper's; the others are the configuration's or Alipay's.
-    if (kind !== 'invalid_code') log.warn({ alipay: { kind, subCode } }, 'Alipay sign-in failed');
+    if (err.kind !== 'invalid_code') log.warn({ alipay: { kind: err.kind, subCode: err.subCode } }, 'Alipay sign-in failed');
     throw identityError(err);
   }
   const token = randomBytes(TOKEN_BYTES).toString('base64url');
