@@ -13,7 +13,8 @@ export type { GatewayData };
 
 /**
  * `creating`: recorded, Latipay not yet answered. `create_failed`: Latipay refused or could
- * not be reached; never payable. The rest follow the payment and its refunds.
+ * not be reached; never payable. `expired`: still unpaid when the order's time ran out (a
+ * payment Latipay reports later still makes it `paid`). The rest follow the payment and its refunds.
  */
 export type OrderStatus =
   | 'creating'
@@ -22,7 +23,8 @@ export type OrderStatus =
   | 'paid'
   | 'failed'
   | 'partially_refunded'
-  | 'refunded';
+  | 'refunded'
+  | 'expired';
 
 export interface Refund {
   id: string;

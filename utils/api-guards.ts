@@ -20,6 +20,7 @@ const ORDER_STATUSES: readonly OrderStatus[] = [
   'failed',
   'partially_refunded',
   'refunded',
+  'expired',
 ];
 const MONEY = /^\d+\.\d{2}$/;
 

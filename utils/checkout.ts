@@ -77,7 +77,8 @@ interface Attempt {
  * - Paying again never creates a second payable order while the first can still be paid: a
  *   pending order is re-paid with its own gatewaydata. A failed order is replaced by a new
  *   one only when the cashier itself said no money moved (`failed` is not final: a late
- *   payment turns it into paid); otherwise the shopper is sent to confirm it.
+ *   payment turns it into paid); otherwise the shopper is sent to confirm it. An expired order
+ *   (the cashier no longer takes payment for it) is replaced by a new one for the same lines.
  */
 export class Checkout {
   private readonly api: CheckoutDeps['api'];
@@ -198,6 +199,10 @@ export class Checkout {
         return this.createAndPay(linesOf(order.items), stored.forCart);
       case 'create_failed':
         // Never payable (its gatewaydata never reached anyone), so a new one cannot lead to paying twice.
+        this.payments.forget(ref);
+        return this.createAndPay(linesOf(order.items), stored !== null && stored.forCart);
+      case 'expired':
+        // Past the cashier's own timeout, and Latipay's last answer was unpaid: Buy again is a new order.
         this.payments.forget(ref);
         return this.createAndPay(linesOf(order.items), stored !== null && stored.forCart);
       case 'creating':

@@ -18,6 +18,8 @@ export type Confirmation =
   | { kind: 'paid'; order: Order }
   /** The server says failed: not final (a late payment still turns it paid), so never "nothing was charged". */
   | { kind: 'failed'; order: Order }
+  /** The server gave the order up unpaid (past the cashier's timeout): it can only be bought again. */
+  | { kind: 'expired'; order: Order }
   /** Still not final when the window closed; `order` is the last one seen, if any. */
   | { kind: 'unconfirmed'; order: Order | null }
   | { kind: 'cancelled' };
@@ -83,6 +85,7 @@ export function confirmPayment(merchantReference: string, options: ConfirmOption
       if (options.onCheck) options.onCheck(order, check + 1);
       if (isPaidStatus(order.status)) return { kind: 'paid', order };
       if (isFailedStatus(order.status)) return { kind: 'failed', order };
+      if (order.status === 'expired') return { kind: 'expired', order };
     }
     return { kind: 'unconfirmed', order: last };
   };

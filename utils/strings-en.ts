@@ -45,6 +45,9 @@ export const en = {
   missingOrderMessage: 'There is no order to show.',
   payAgain: 'Pay again',
   checkAgain: 'Check again',
+  expiredTitle: 'Order expired',
+  expiredMessage: 'This order was not paid in time and can no longer be paid. If money left your account, it will show as paid in My orders.',
+  buyAgain: 'Buy again',
   viewOrder: 'View order',
 
   ordersTitle: 'My orders',
@@ -65,6 +68,7 @@ export const en = {
   refreshStatus: 'Refresh status',
   payNow: 'Pay',
   payElsewhere: 'This order was started on another device and can only be paid there.',
+  expiredNote: 'This order was not paid in time. Buy again to make a new order for the same items.',
 
   status_creating: 'Creating',
   status_create_failed: 'Not created',
@@ -73,6 +77,7 @@ export const en = {
   status_failed: 'Failed',
   status_partially_refunded: 'Partly refunded',
   status_refunded: 'Refunded',
+  status_expired: 'Expired',
 
   sandboxCashierTitle: 'Sandbox cashier: no real money moves',
   sandboxPay: 'Pay',

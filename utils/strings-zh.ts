@@ -46,6 +46,9 @@ export const zhCN: Strings = {
   unconfirmedMessage: '支付结果仍在确认中，请稍后在“我的订单”中查看。',
   missingOrderMessage: '没有可显示的订单。',
   payAgain: '重新支付',
+  expiredTitle: '订单已过期',
+  expiredMessage: '此订单未在规定时间内支付，已无法再支付。如已扣款，订单将在“我的订单”中显示为已支付。',
+  buyAgain: '再次购买',
   checkAgain: '再次查询',
   viewOrder: '查看订单',
 
@@ -67,6 +70,7 @@ export const zhCN: Strings = {
   refreshStatus: '刷新状态',
   payNow: '去支付',
   payElsewhere: '此订单在其他设备上创建，只能在该设备上支付。',
+  expiredNote: '此订单未在规定时间内支付。点击“再次购买”可为相同商品创建新订单。',
 
   status_creating: '创建中',
   status_create_failed: '创建失败',
@@ -75,6 +79,7 @@ export const zhCN: Strings = {
   status_failed: '支付失败',
   status_partially_refunded: '部分退款',
   status_refunded: '已退款',
+  status_expired: '已过期',
 
   sandboxCashierTitle: '沙箱收银台：不会真实扣款',
   sandboxPay: '支付',

@@ -14,6 +14,7 @@ const COLORS: Record<OrderStatus, TagColor> = {
   failed: 'danger',
   partially_refunded: 'primary',
   refunded: 'primary',
+  expired: 'danger',
 };
 
 function statusLabel(status: string): string {

@@ -12,7 +12,7 @@ import { noteOrderStatus } from '../../utils/paid-order';
 import { createPaymentStore } from '../../utils/payment-store';
 import type { PaymentStore } from '../../utils/payment-store';
 
-// One order: status, amount, refunds; refresh its status; pay while it is pending.
+// One order: status, amount, refunds; refresh its status; pay while it is pending; buy again once expired.
 
 type Data = {
   s: Strings;
@@ -22,6 +22,7 @@ type Data = {
   errorText: string;
   canPay: boolean;
   payElsewhere: boolean;
+  canBuyAgain: boolean;
   paying: boolean;
   refreshing: boolean;
 };
@@ -32,6 +33,8 @@ type Methods = {
   onRetry(): void;
   onRefresh(): Promise<void>;
   onPay(): Promise<void>;
+  onBuyAgain(): Promise<void>;
+  pay(): Promise<void>;
 };
 
 Page<Data, ExtraThis, Methods>({
@@ -43,6 +46,7 @@ Page<Data, ExtraThis, Methods>({
     errorText: '',
     canPay: false,
     payElsewhere: false,
+    canBuyAgain: false,
     paying: false,
     refreshing: false,
   },
@@ -95,6 +99,7 @@ Page<Data, ExtraThis, Methods>({
       order: toOrderView(order),
       canPay: payable,
       payElsewhere: pending && !payable,
+      canBuyAgain: order.status === 'expired',
       errorText: '',
     });
   },
@@ -111,7 +116,18 @@ Page<Data, ExtraThis, Methods>({
   },
 
   async onPay() {
-    if (this.data.paying || !this.data.canPay) return;
+    if (!this.data.canPay) return;
+    await this.pay();
+  },
+
+  async onBuyAgain() {
+    if (!this.data.canBuyAgain) return;
+    await this.pay();
+  },
+
+  /** Pay again: the pending order itself, or for an expired one a new order for the same lines (utils/checkout.ts). */
+  async pay() {
+    if (this.data.paying) return;
     this.setData({ paying: true });
     const step = await this.checkout.payAgain(this.data.ref);
     if (step.kind === 'ignored' || this.gone) return;

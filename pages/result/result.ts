@@ -18,11 +18,12 @@ import { ROUTES, backOrHome, goHome, openPage, orderPageUrl, pageUrl, readQuery,
  * confirms. "Paid" is said only once the server says so.
  *
  * confirming → paid | unconfirmed (also when the server says failed: a cashier that answered
- * 9000/8000/6004 may have taken money, so no "pay again" there); failure (the cashier said no
- * payment happened) → (pay again) another result page.
+ * 9000/8000/6004 may have taken money, so no "pay again" there) | expired (past the cashier's
+ * timeout: buy again, a new order); failure (the cashier said no payment happened) → (pay
+ * again) another result page.
  */
 
-type State = 'confirming' | 'paid' | 'failure' | 'unconfirmed' | 'invalid';
+type State = 'confirming' | 'paid' | 'failure' | 'unconfirmed' | 'expired' | 'invalid';
 type ResultType = 'success' | 'error' | 'info' | 'warning' | 'wait';
 
 const RESULT_TYPES: Record<State, ResultType> = {
@@ -30,6 +31,7 @@ const RESULT_TYPES: Record<State, ResultType> = {
   paid: 'success',
   failure: 'error',
   unconfirmed: 'info',
+  expired: 'warning',
   invalid: 'warning',
 };
 
@@ -137,6 +139,9 @@ Page<Data, ExtraThis, Methods>({
         break;
       case 'unconfirmed':
         this.show('unconfirmed', t('unconfirmedTitle'), t('unconfirmedMessage'));
+        break;
+      case 'expired':
+        this.show('expired', t('expiredTitle'), t('expiredMessage'));
         break;
       default:
         break;

@@ -4,11 +4,14 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { transportOptions } from '../http-server/transport';
 import type { TrustProxy } from './config/config';
 import type { AppContext } from './context';
+import { dashboardPlugin } from './dashboard/plugin';
 import { answerFrameworkError, installErrorHandling } from './http/error-handler';
 import { OneLinePerRequest, loggerOptions, type LogDestination } from './http/logger';
 import { rateLimitOptions } from './http/rate-limits';
+import { measureRequests } from './metrics/http-metrics';
 import { adminRoutes } from './routes/admin';
 import { healthRoutes } from './routes/health';
+import { metricsRoutes } from './routes/metrics';
 import { notifyRoutes } from './routes/notify';
 import { orderRoutes } from './routes/orders';
 import { productRoutes } from './routes/products';
@@ -55,6 +58,7 @@ export function buildApp(ctx: AppContext, logStream?: LogDestination): FastifyIn
   // The API speaks JSON (and form for notifications): other bodies get 415, not a string.
   app.removeContentTypeParser('text/plain');
   installErrorHandling(app);
+  measureRequests(app, ctx.metrics);
   app.register(rateLimit, rateLimitOptions(ctx.counters));
   app.register(healthRoutes(ctx));
   app.register(productRoutes(ctx));
@@ -62,6 +66,8 @@ export function buildApp(ctx: AppContext, logStream?: LogDestination): FastifyIn
   app.register(orderRoutes(ctx));
   app.register(notifyRoutes(ctx));
   app.register(adminRoutes(ctx), { prefix: '/api/admin' });
+  app.register(dashboardPlugin(ctx));
+  app.register(metricsRoutes(ctx.metrics, ctx.config.metrics.token));
   // Only on the in-process sandbox: in live mode the route does not exist (404).
   if (ctx.mode === 'sandbox' && ctx.config.sandbox !== null) app.register(sandboxCashierRoutes(ctx));
   return app;

@@ -1,16 +1,17 @@
 import type { PaymentMode } from '../contract';
 import type { AppConfig } from './config/config';
 import type { LatipayClient } from './latipay/client';
+import type { ShopMetrics } from './metrics/shop-metrics';
 import type { Inflight } from './services/inflight';
 import type { Identity } from './services/sessions';
-import type { Stores } from './store';
+import type { Storage } from './store';
 import type { CounterStore } from './store/counters';
-import type { GroupCommit } from './store/group-commit';
 
 /** What the routes and services share. */
 export interface AppContext {
   config: AppConfig;
-  stores: Stores;
+  /** SQLite or PostgreSQL: reads, and transaction() for every write. */
+  storage: Storage;
   latipay: LatipayClient;
   /** Alipay's OpenAPI (or its in-process stand-in): who a my.getAuthCode code stands for. */
   identity: Identity;
@@ -22,6 +23,6 @@ export interface AppContext {
   inflight: Inflight;
   /** Counters of the abuse limits and throttles (in memory: per instance). */
   counters: CounterStore;
-  /** Writes queued in one event-loop turn share one commit. */
-  groupCommit: GroupCommit;
+  /** GET /metrics: this instance's Prometheus metrics. */
+  metrics: ShopMetrics;
 }

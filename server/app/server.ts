@@ -12,13 +12,16 @@ import type { LogDestination } from './http/logger';
 import { ALIPAY_SANDBOX_DEV, alipaySandboxPlugin } from '../alipay-sandbox';
 import { AlipayIdentity } from './alipay/identity-client';
 import { LatipayClient } from './latipay/client';
+import { listenForMetrics, type MetricsListener } from './metrics/listener';
+import { ShopMetrics } from './metrics/shop-metrics';
 import { IN_PROCESS_SANDBOX_PREFIX, inProcessSandbox } from './sandbox/mount';
 import { Inflight } from './services/inflight';
+import { Reconciler } from './services/reconciler';
 import { logRecovered, recoverInterrupted } from './services/recover-interrupted';
-import { createStores } from './store';
+import type { Storage } from './store';
 import { MemoryCounters } from './store/counters';
-import { openDatabase, type Db } from './store/db';
-import { GroupCommit } from './store/group-commit';
+import { openPostgresStorage } from './store/postgres';
+import { openSqliteStorage } from './store/sqlite';
 import { WalCheckpointer } from './store/wal-checkpointer';
 
 export interface StartOptions {
@@ -36,15 +39,32 @@ export interface RunningServer {
   sandboxUrl: string | null;
   mode: PaymentMode;
   config: AppConfig;
+  /** The database the server uses (tests read it to check what was recorded). */
+  storage: Storage;
   close(): Promise<void>;
 }
 
-function openDb(config: AppConfig): Db {
-  try {
-    return openDatabase(config.databasePath);
-  } catch (err) {
-    throw new ConfigError('DATABASE_PATH', `cannot open ${config.databasePath}: ${(err as Error).message}`);
+/** The configured database, brought up to the current schema, and what it needs beside (SQLite's checkpoint worker). */
+async function openStorage(config: AppConfig): Promise<{ storage: Storage; stopWorkers: () => Promise<void>; onWorkerError: (fn: (err: unknown) => void) => void }> {
+  const { database } = config;
+  if (database.kind === 'postgres') {
+    try {
+      const storage = await openPostgresStorage(database);
+      return { storage, stopWorkers: async () => undefined, onWorkerError: () => undefined };
+    } catch (err) {
+      // The message never carries the URL (its password): pg names the host at most.
+      throw new ConfigError('DATABASE_URL', `cannot use the PostgreSQL database: ${(err as Error).message}`);
+    }
   }
+  let storage: ReturnType<typeof openSqliteStorage>;
+  try {
+    storage = openSqliteStorage(database.path);
+  } catch (err) {
+    throw new ConfigError('DATABASE_PATH', `cannot open ${database.path}: ${(err as Error).message}`);
+  }
+  let report: (err: unknown) => void = () => undefined;
+  const checkpointer = new WalCheckpointer(storage.db, (err) => report(err));
+  return { storage, stopWorkers: () => checkpointer.stop(), onWorkerError: (fn) => void (report = fn) };
 }
 
 function modeLine(config: AppConfig): string {
@@ -72,11 +92,12 @@ function identity(config: AppConfig, address: ListeningAddress): AlipayIdentity 
   });
 }
 
-function context(config: AppConfig, db: Db, address: ListeningAddress): AppContext {
+function context(config: AppConfig, storage: Storage, address: ListeningAddress): AppContext {
   const publicBaseUrl = () => config.publicBaseUrl ?? address.get();
+  const metrics = new ShopMetrics(storage);
   return {
     config,
-    stores: createStores(db),
+    storage,
     mode: config.sandbox ? 'sandbox' : 'live',
     latipay: new LatipayClient({
       baseUrl: () => config.latipay.baseUrl ?? `${address.get()}${IN_PROCESS_SANDBOX_PREFIX}`,
@@ -84,14 +105,25 @@ function context(config: AppConfig, db: Db, address: ListeningAddress): AppConte
       walletId: config.latipay.walletId,
       apiKey: config.latipay.apiKey,
       timeoutMs: config.latipay.timeoutMs,
+      onCall: (operation, outcome, seconds) => metrics.recordLatipayCall(operation, outcome, seconds),
     }),
     identity: identity(config, address),
     localUrl: () => address.get(),
     callbackUrl: () => `${publicBaseUrl()}/api/latipay/notify`,
     inflight: new Inflight(),
     counters: new MemoryCounters(),
-    groupCommit: new GroupCommit(db),
+    metrics,
   };
+}
+
+/**
+ * What was started before this is no longer in progress anywhere: on SQLite (one process)
+ * everything before now; on PostgreSQL, where other instances work, what is older than any
+ * Latipay call can last.
+ */
+export function interruptedBefore(config: AppConfig): string {
+  const margin = config.database.kind === 'sqlite' ? 0 : config.latipay.timeoutMs + 60_000;
+  return new Date(Date.now() - margin).toISOString();
 }
 
 /**
@@ -100,21 +132,30 @@ function context(config: AppConfig, db: Db, address: ListeningAddress): AppConte
  * is the one line main prints.
  */
 export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
-  const db = openDb(config);
+  const { storage, stopWorkers, onWorkerError } = await openStorage(config);
   const address = new ListeningAddress();
-  const ctx = context(config, db, address);
+  const ctx = context(config, storage, address);
   const app = buildApp(ctx, options.logStream);
   const requests = trackRequests(app.server);
-  const checkpointer = new WalCheckpointer(db, (err) =>
-    app.log.error({ err }, 'the WAL checkpoint worker failed: the server checkpoints on its own connection'),
-  );
+  onWorkerError((err) => app.log.error({ err }, 'the WAL checkpoint worker failed: the server checkpoints on its own connection'));
   app.addHook('onClose', async () => {
     ctx.latipay.close();
-    await checkpointer.stop();
-    db.close();
+    await stopWorkers();
+    await storage.close();
+  });
+  // On PostgreSQL other instances may stop half way at any time: looked for while running too.
+  const recover = async () => logRecovered(await recoverInterrupted(storage, interruptedBefore(config)), app.log);
+  const reconciler = new Reconciler(ctx, app.log.child({ job: 'reconciler' }), {
+    recover: config.database.kind === 'postgres' ? { everyMs: config.reconcile.recoverEveryMs, run: recover } : undefined,
+  });
+  let metricsListener: MetricsListener | null = null;
+  // Before onClose: its last checks still write to the database and call Latipay.
+  app.addHook('preClose', async () => {
+    await reconciler.stop();
+    await metricsListener?.close();
   });
   // Before listening, so no new request can be taken for one an earlier run left half done.
-  const recovered = recoverInterrupted(ctx.stores);
+  const recovered = await recoverInterrupted(storage, interruptedBefore(config));
   if (config.alipay === null) app.register(alipaySandboxPlugin, { prefix: ALIPAY_SANDBOX_PREFIX });
   if (config.sandbox) {
     const sandbox = { ...config.sandbox, ...options.sandbox };
@@ -124,6 +165,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   try {
     // Fastify's own first line, "Server listening at …", says which Latipay is used too.
     const listenTextResolver = (at: string) => `${modeLine(config)}; listening at ${at}`;
+    metricsListener = await listenForMetrics(ctx.metrics, config);
     await app.listen({ port: config.port, host: config.host, listenTextResolver });
   } catch (err) {
     await app.close().catch(() => undefined);
@@ -131,6 +173,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     throw listenError(err, { host: config.host, port: config.port, names: { host: 'HOST', port: 'PORT' } });
   }
   const url = address.set(app.server.address());
+  reconciler.start();
   logRecovered(recovered, app.log);
   if (config.alipay === null && config.sandbox === null) {
     app.log.warn('shoppers sign in through the Alipay stand-in while Latipay is real: anyone can sign in as anyone; set ALIPAY_APP_ID');
@@ -146,5 +189,5 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
         `project's Details panel, tick 忽略 httpRequest 域名合法性检查 (ignore the request domain check)`,
     );
   }
-  return { app, url, sandboxUrl, mode: ctx.mode, config, close: () => closeGracefully(app, requests, config.shutdownTimeoutMs) };
+  return { app, url, sandboxUrl, mode: ctx.mode, config, storage, close: () => closeGracefully(app, requests, config.shutdownTimeoutMs) };
 }

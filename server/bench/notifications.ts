@@ -1,6 +1,6 @@
 /** Signed notification bodies for pending orders, and the check of what the server made of them. */
-import Database from 'better-sqlite3';
 import { formatCents, signPaymentResult } from '../latipay';
+import type { Sql } from '../app/store/sql';
 
 export interface PendingOrder {
   merchantReference: string;
@@ -9,19 +9,17 @@ export interface PendingOrder {
   currency: string;
 }
 
-export function pendingOrders(databasePath: string, limit: number): PendingOrder[] {
-  const db = new Database(databasePath, { readonly: true });
-  try {
-    return db
-      .prepare(
-        `SELECT merchant_reference AS merchantReference, latipay_order_id AS latipayOrderId,
-                amount_cents AS amountCents, currency
-           FROM orders WHERE status = 'pending' ORDER BY id LIMIT ?`,
-      )
-      .all(limit) as PendingOrder[];
-  } finally {
-    db.close();
-  }
+export async function pendingOrders(sql: Sql, limit: number): Promise<PendingOrder[]> {
+  const rows = await sql.all<{ merchant_reference: string; latipay_order_id: string; amount_cents: number; currency: string }>(
+    "SELECT merchant_reference, latipay_order_id, amount_cents, currency FROM orders WHERE status = 'pending' ORDER BY id LIMIT ?",
+    [limit],
+  );
+  return rows.map((row) => ({
+    merchantReference: row.merchant_reference,
+    latipayOrderId: row.latipay_order_id,
+    amountCents: row.amount_cents,
+    currency: row.currency,
+  }));
 }
 
 export function notificationBody(order: PendingOrder, apiKey: string): string {
@@ -62,25 +60,30 @@ export interface IngestCheck {
   stored: number;
 }
 
+const CHUNK = 1000;
+
 /** Every order must be paid, with exactly one notification applied to it. */
-export function checkIngest(databasePath: string, orders: PendingOrder[]): IngestCheck {
-  const db = new Database(databasePath, { readonly: true });
-  try {
-    const status = db.prepare('SELECT status FROM orders WHERE merchant_reference = ?').pluck();
-    const applied = db
-      .prepare(`SELECT COUNT(*) FROM payment_results WHERE merchant_reference = ? AND outcome = 'applied'`)
-      .pluck();
-    const stored = db.prepare(`SELECT COUNT(*) FROM payment_results WHERE merchant_reference = ?`).pluck();
-    let paid = 0;
-    let appliedTwice = 0;
-    let storedCount = 0;
-    for (const order of orders) {
-      if (status.get(order.merchantReference) === 'paid') paid++;
-      if ((applied.get(order.merchantReference) as number) > 1) appliedTwice++;
-      storedCount += stored.get(order.merchantReference) as number;
+export async function checkIngest(sql: Sql, orders: PendingOrder[]): Promise<IngestCheck> {
+  let paid = 0;
+  let appliedTwice = 0;
+  let stored = 0;
+  for (let i = 0; i < orders.length; i += CHUNK) {
+    const references = orders.slice(i, i + CHUNK).map((order) => order.merchantReference);
+    const marks = references.map(() => '?').join(', ');
+    const rows = await sql.all<{ status: string; applied: number; stored: number }>(
+      `SELECT o.status AS status,
+              SUM(CASE WHEN p.outcome = 'applied' THEN 1 ELSE 0 END) AS applied,
+              COUNT(p.id) AS stored
+         FROM orders o LEFT JOIN payment_results p ON p.merchant_reference = o.merchant_reference
+        WHERE o.merchant_reference IN (${marks})
+        GROUP BY o.merchant_reference, o.status`,
+      references,
+    );
+    for (const row of rows) {
+      if (row.status === 'paid') paid++;
+      if (Number(row.applied) > 1) appliedTwice++;
+      stored += Number(row.stored);
     }
-    return { orders: orders.length, paid, lost: orders.length - paid, appliedTwice, stored: storedCount };
-  } finally {
-    db.close();
   }
+  return { orders: orders.length, paid, lost: orders.length - paid, appliedTwice, stored };
 }

@@ -11,6 +11,8 @@ import { percentile, runLoad, type LoadFigures } from './load';
 import { checkIngest, notificationBurst, pendingOrders, type IngestCheck } from './notifications';
 import { MINI_APP_ROOT, measurePackage, type PackageSize } from './package-size';
 import { freePort, startService, type Service } from './processes';
+import { postgresDatabase, sqliteDatabase, type BenchDatabase } from './bench-database';
+import { startCluster } from '../../scripts/postgres-cluster';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
 /** Creation rounds per server and concurrency, alternating with the floor's. */
@@ -19,6 +21,8 @@ const CONCURRENCY = [1, 16, 128];
 const NOTIFICATIONS = Number(process.env.BENCH_NOTIFICATIONS ?? 10000);
 const INGEST_WARMUP = 2000;
 /** BENCH_PROFILE=1: the merchant server writes a CPU profile to server/bench/results/ when it stops. */
+/** Each PostgreSQL server's pool (DATABASE_POOL_MAX). */
+const POSTGRES_POOL = Number(process.env.BENCH_POSTGRES_POOL ?? 10);
 const PROFILE_ARGS = process.env.BENCH_PROFILE === '1' ? ['--cpu-prof', '--cpu-prof-dir', resolve(__dirname, 'results')] : [];
 
 interface CreationRow {
@@ -38,6 +42,8 @@ interface Report {
   reads: LoadFigures;
   peakRssBytes: number;
   packageSize: PackageSize;
+  /** SQLite and, with BENCH_POSTGRES=1 or BENCH_POSTGRES_URL, PostgreSQL with one and two servers. */
+  databases: ComparisonRow[];
 }
 
 const credentials = {
@@ -45,14 +51,6 @@ const credentials = {
   LATIPAY_WALLET_ID: SANDBOX_DEV_CREDENTIALS.walletId,
   LATIPAY_API_KEY: SANDBOX_DEV_CREDENTIALS.apiKey,
 };
-
-/** The load's figures plus the CPU time the service spent per request. */
-async function withCpu(service: Service, load: () => Promise<LoadFigures>): Promise<CpuFigures> {
-  const before = service.cpuMs();
-  const figures = await load();
-  const cpuMsPerRequest = Math.round(((service.cpuMs() - before) / Math.max(figures.requests, 1)) * 1000) / 1000;
-  return { ...figures, cpuMsPerRequest };
-}
 
 /**
  * Sends every body once, 32 at a time. autocannon notices that `amount` is reached only on its
@@ -103,101 +101,192 @@ function ratio(a: number, b: number): number {
   return b === 0 ? 0 : Math.round((a / b) * 100) / 100;
 }
 
-async function main(): Promise<void> {
-  const work = mkdtempSync(join(tmpdir(), 'bench-'));
-  const databasePath = join(work, 'bench.sqlite');
-  const [sandboxPort, serverPort, floorPort] = [await freePort(), await freePort(), await freePort()];
+/** One deployment under test: its server processes (one, or several on one database) and that database. */
+interface Deployment {
+  servers: Service[];
+  database: BenchDatabase;
+}
 
-  const sandbox = await startService('sandbox/main.ts', { ...credentials, SANDBOX_PORT: String(sandboxPort), SANDBOX_RETRY_MS: '60000', SANDBOX_DATABASE_PATH: ':memory:' }, sandboxPort, '/sandbox/stats');
-  const upstream = { ...credentials, LATIPAY_BASE_URL: sandbox.url };
-  // The abuse limits stay on, so their cost shows in the figures, but high enough to refuse none of
-  // the load: every order comes from one address and one buyer.
-  const limits = { RATE_LIMIT_ORDERS_PER_IP: '1000000', RATE_LIMIT_ORDERS_PER_BUYER: '1000000' };
-  const server = await startService(
-    'main.ts',
-    { ...upstream, ...limits, PORT: String(serverPort), DATABASE_PATH: databasePath, LOG_LEVEL: 'info' },
-    serverPort,
-    '/healthz',
-    PROFILE_ARGS,
-  );
-  const floor = await startService('bench/floor-server.ts', { ...upstream, PORT: String(floorPort) }, floorPort, '/healthz');
+/** Load split evenly between the deployment's servers, run at once, as a load balancer would spread it. */
+async function acrossServers(
+  servers: Service[],
+  connections: number,
+  load: (url: string, connections: number) => Promise<LoadFigures>,
+): Promise<LoadFigures> {
+  const parts = await Promise.all(servers.map((server, i) => load(server.url, Math.floor(connections / servers.length) + (i < connections % servers.length ? 1 : 0))));
+  return {
+    requests: parts.reduce((sum, f) => sum + f.requests, 0),
+    requestsPerSecond: parts.reduce((sum, f) => sum + f.requestsPerSecond, 0),
+    p50Ms: Math.max(...parts.map((f) => f.p50Ms)),
+    p99Ms: Math.max(...parts.map((f) => f.p99Ms)),
+    errors: parts.reduce((sum, f) => sum + f.errors, 0),
+  };
+}
 
-  try {
-    const { products } = (await (await fetch(`${server.url}/api/products`)).json()) as ProductsResponse;
-    // One shopper, signed in through the in-process Alipay stand-in (the floor ignores the header).
-    const session = (await (
-      await fetch(`${server.url}/api/session`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ authCode: 'sandbox:bench-buyer' }),
-      })
-    ).json()) as SessionResponse;
-    const authorization = `Bearer ${session.token}`;
-    const create = (url: string, connections: number, duration = DURATION_S, latenciesMs?: number[]) =>
-      runLoad({
-        url: `${url}/api/orders`,
-        method: 'POST',
-        connections,
-        duration,
-        headers: { 'content-type': 'application/json', authorization },
-        body: JSON.stringify({ productId: products[0].id, quantity: 1 }),
-      }, latenciesMs);
+/** The CPU time all the services spent per request of the load. */
+async function withCpuOf(services: Service[], load: () => Promise<LoadFigures>): Promise<CpuFigures> {
+  const cpu = () => services.reduce((sum, service) => sum + service.cpuMs(), 0);
+  const before = cpu();
+  const figures = await load();
+  return { ...figures, cpuMsPerRequest: Math.round(((cpu() - before) / Math.max(figures.requests, 1)) * 1000) / 1000 };
+}
 
-    console.log('warming up…');
-    await create(floor.url, 16, 2);
-    await create(server.url, 16, 2);
+/** The bodies split between the servers, sent at once; the rate from the first request to the last answer. */
+async function notifyAcross(servers: Service[], bodies: string[]): Promise<LoadFigures> {
+  const startedAt = performance.now();
+  const share = Math.ceil(bodies.length / servers.length);
+  const parts = await Promise.all(servers.map((server, i) => notifyBurst(server.url, bodies.slice(i * share, (i + 1) * share))));
+  const seconds = (performance.now() - startedAt) / 1000;
+  return {
+    requests: parts.reduce((sum, f) => sum + f.requests, 0),
+    requestsPerSecond: Math.round(parts.reduce((sum, f) => sum + f.requests, 0) / seconds),
+    p50Ms: Math.max(...parts.map((f) => f.p50Ms)),
+    p99Ms: Math.max(...parts.map((f) => f.p99Ms)),
+    errors: parts.reduce((sum, f) => sum + f.errors, 0),
+  };
+}
 
-    const creation: CreationRow[] = [];
-    for (const connections of CONCURRENCY) {
-      console.log(`order creation, ${connections} connections…`);
-      // Floor, ours, ours, floor, floor, ours...: this machine's speed drifts by 10-20% over
-      // tens of seconds, and short alternating rounds make the drift weigh on both alike.
-      const floorRounds: CpuFigures[] = [];
-      const ourRounds: CpuFigures[] = [];
-      const [floorLatencies, ourLatencies]: number[][] = [[], []];
-      const floorRound = async () =>
-        floorRounds.push(await withCpu(floor, () => create(floor.url, connections, DURATION_S, floorLatencies)));
-      const ourRound = async () =>
-        ourRounds.push(await withCpu(server, () => create(server.url, connections, DURATION_S, ourLatencies)));
-      for (let round = 0; round < ROUNDS; round++) {
-        if (round % 2 === 0) await floorRound().then(ourRound);
-        else await ourRound().then(floorRound);
-      }
-      const [floorFigures, ours] = [combine(floorRounds, floorLatencies), combine(ourRounds, ourLatencies)];
-      creation.push({
-        connections,
-        floor: floorFigures,
-        ours,
-        rounds: { floor: floorRounds, ours: ourRounds },
-        rpsRatio: ratio(ours.requestsPerSecond, floorFigures.requestsPerSecond),
-        p99Ratio: ratio(ours.p99Ms, floorFigures.p99Ms),
-      });
+type Measured = Omit<Report, 'machine' | 'packageSize' | 'databases'>;
+
+/** Creation beside the floor at each concurrency, then notification ingest and order reads. */
+async function measure(deployment: Deployment, floor: Service, concurrency: number[]): Promise<Measured> {
+  const { servers, database } = deployment;
+  const [first] = servers;
+  const { products } = (await (await fetch(`${first.url}/api/products`)).json()) as ProductsResponse;
+  // One shopper, signed in through the in-process Alipay stand-in (the floor ignores the header);
+  // the session is in the database every server shares.
+  const session = (await (
+    await fetch(`${first.url}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ authCode: 'sandbox:bench-buyer' }),
+    })
+  ).json()) as SessionResponse;
+  const authorization = `Bearer ${session.token}`;
+  const create = (url: string, connections: number, duration = DURATION_S, latenciesMs?: number[]) =>
+    runLoad({
+      url: `${url}/api/orders`,
+      method: 'POST',
+      connections,
+      duration,
+      headers: { 'content-type': 'application/json', authorization },
+      body: JSON.stringify({ productId: products[0].id, quantity: 1 }),
+    }, latenciesMs);
+
+  console.log('warming up…');
+  await create(floor.url, 16, 2);
+  await acrossServers(servers, 16, (url, n) => create(url, n, 2));
+
+  const creation: CreationRow[] = [];
+  for (const connections of concurrency) {
+    console.log(`order creation, ${connections} connections…`);
+    // Floor, ours, ours, floor, floor, ours...: this machine's speed drifts by 10-20% over
+    // tens of seconds, and short alternating rounds make the drift weigh on both alike.
+    const floorRounds: CpuFigures[] = [];
+    const ourRounds: CpuFigures[] = [];
+    const [floorLatencies, ourLatencies]: number[][] = [[], []];
+    const floorRound = async () =>
+      floorRounds.push(await withCpuOf([floor], () => create(floor.url, connections, DURATION_S, floorLatencies)));
+    const ourRound = async () =>
+      ourRounds.push(await withCpuOf(servers, () => acrossServers(servers, connections, (url, n) => create(url, n, DURATION_S, ourLatencies))));
+    for (let round = 0; round < ROUNDS; round++) {
+      if (round % 2 === 0) await floorRound().then(ourRound);
+      else await ourRound().then(floorRound);
     }
+    const [floorFigures, ours] = [combine(floorRounds, floorLatencies), combine(ourRounds, ourLatencies)];
+    creation.push({
+      connections,
+      floor: floorFigures,
+      ours,
+      rounds: { floor: floorRounds, ours: ourRounds },
+      rpsRatio: ratio(ours.requestsPerSecond, floorFigures.requestsPerSecond),
+      p99Ratio: ratio(ours.p99Ms, floorFigures.p99Ms),
+    });
+  }
 
-    console.log('notification ingest…');
-    // The route is warmed up first, as creation is, on orders that are not measured.
-    const [warmOrders, orders] = ((all) => [all.slice(0, INGEST_WARMUP), all.slice(INGEST_WARMUP)])(
-      pendingOrders(databasePath, INGEST_WARMUP + NOTIFICATIONS),
-    );
-    const warmBodies = notificationBurst(warmOrders, SANDBOX_DEV_CREDENTIALS.apiKey, 0.2);
-    await notifyBurst(server.url, warmBodies);
-    const bodies = notificationBurst(orders, SANDBOX_DEV_CREDENTIALS.apiKey, 0.2);
-    const ingest = {
-      ...(await notifyBurst(server.url, bodies)),
-      sent: bodies.length,
-      check: checkIngest(databasePath, orders),
-      warmUp: { sent: warmBodies.length, check: checkIngest(databasePath, warmOrders) },
-    };
+  console.log('notification ingest…');
+  // The route is warmed up first, as creation is, on orders that are not measured.
+  const [warmOrders, orders] = ((all) => [all.slice(0, INGEST_WARMUP), all.slice(INGEST_WARMUP)])(
+    await pendingOrders(database.sql, INGEST_WARMUP + NOTIFICATIONS),
+  );
+  const warmBodies = notificationBurst(warmOrders, SANDBOX_DEV_CREDENTIALS.apiKey, 0.2);
+  await notifyAcross(servers, warmBodies);
+  const bodies = notificationBurst(orders, SANDBOX_DEV_CREDENTIALS.apiKey, 0.2);
+  const ingest = {
+    ...(await notifyAcross(servers, bodies)),
+    sent: bodies.length,
+    check: await checkIngest(database.sql, orders),
+    warmUp: { sent: warmBodies.length, check: await checkIngest(database.sql, warmOrders) },
+  };
 
-    console.log('order reads…');
-    let read = 0;
-    const reads = await runLoad({
-      url: server.url,
-      connections: 64,
+  console.log('order reads…');
+  let read = 0;
+  const reads = await acrossServers(servers, 64, (url, connections) =>
+    runLoad({
+      url,
+      connections,
       duration: DURATION_S,
       headers: { authorization },
       requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: `/api/orders/${orders[read++ % orders.length].merchantReference}` }) }],
-    });
+    }),
+  );
+  return { creation, ingest, reads, peakRssBytes: Math.max(...servers.map((server) => server.peakRssBytes())) };
+}
+
+async function startServers(count: number, database: BenchDatabase, upstream: Record<string, string>): Promise<Service[]> {
+  // The abuse limits stay on, so their cost shows in the figures, but high enough to refuse none of
+  // the load: every order comes from one address and one buyer.
+  const limits = { RATE_LIMIT_ORDERS_PER_IP: '1000000', RATE_LIMIT_ORDERS_PER_BUYER: '1000000' };
+  const servers: Service[] = [];
+  for (let i = 0; i < count; i++) {
+    const port = await freePort();
+    const env = { ...upstream, ...limits, ...database.env, PORT: String(port), LOG_LEVEL: 'info' };
+    servers.push(await startService('main.ts', env, port, '/healthz', PROFILE_ARGS));
+  }
+  return servers;
+}
+
+/** The PostgreSQL server to measure on: BENCH_POSTGRES_URL, or a throwaway cluster (durable: fsync on). */
+async function postgresServer(): Promise<{ url: string; stop(): Promise<void> } | null> {
+  if (process.env.BENCH_POSTGRES_URL) return { url: process.env.BENCH_POSTGRES_URL, stop: async () => undefined };
+  if (process.env.BENCH_POSTGRES !== '1') return null;
+  const cluster = await startCluster({ durable: true });
+  return { url: cluster.url, stop: () => cluster.stop() };
+}
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'bench-'));
+  const [sandboxPort, floorPort] = [await freePort(), await freePort()];
+  const sandbox = await startService('sandbox/main.ts', { ...credentials, SANDBOX_PORT: String(sandboxPort), SANDBOX_RETRY_MS: '60000', SANDBOX_DATABASE_PATH: ':memory:' }, sandboxPort, '/sandbox/stats');
+  const upstream = { ...credentials, LATIPAY_BASE_URL: sandbox.url, RECONCILE_MAX_QPS: '0' };
+  const floor = await startService('bench/floor-server.ts', { ...upstream, PORT: String(floorPort) }, floorPort, '/healthz');
+  const running: Service[] = [];
+  const databases: BenchDatabase[] = [];
+  const deploy = async (count: number, database: BenchDatabase): Promise<Deployment> => {
+    databases.push(database);
+    const servers = await startServers(count, database, upstream);
+    running.push(...servers);
+    return { servers, database };
+  };
+  const undeploy = async ({ servers }: Deployment) => {
+    await Promise.all(servers.map((server) => server.stop()));
+  };
+  const postgres = await postgresServer();
+
+  try {
+    console.log('SQLite, one server:');
+    const sqlite = await deploy(1, sqliteDatabase(work));
+    const measured = await measure(sqlite, floor, CONCURRENCY);
+    await undeploy(sqlite);
+    const comparison: ComparisonRow[] = [comparisonRow('SQLite', 1, measured)];
+    if (postgres) {
+      for (const count of [1, 2]) {
+        console.log(`\nPostgreSQL, ${count} server${count > 1 ? 's' : ''} on one database:`);
+        const deployment = await deploy(count, await postgresDatabase(postgres.url, POSTGRES_POOL));
+        comparison.push(comparisonRow('PostgreSQL', count, await measure(deployment, floor, [128])));
+        await undeploy(deployment);
+      }
+    }
 
     const report: Report = {
       machine: {
@@ -207,11 +296,9 @@ async function main(): Promise<void> {
         node: process.version,
         at: new Date().toISOString(),
       },
-      creation,
-      ingest,
-      reads,
-      peakRssBytes: server.peakRssBytes(),
+      ...measured,
       packageSize: measurePackage(MINI_APP_ROOT),
+      databases: comparison,
     };
     printReport(report);
     const resultsDir = resolve(__dirname, 'results');
@@ -220,9 +307,36 @@ async function main(): Promise<void> {
     writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
     console.log(`\nwritten to ${file}`);
   } finally {
-    await Promise.all([floor.stop(), server.stop(), sandbox.stop()]);
+    await Promise.all([floor.stop(), sandbox.stop(), ...running.map((server) => server.stop())]);
+    for (const database of databases) await database.close().catch(() => undefined);
+    await postgres?.stop();
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** One line of the databases table: creation at 128 connections beside the floor, ingest, reads. */
+interface ComparisonRow {
+  database: string;
+  servers: number;
+  creation128: CreationRow;
+  ingestPerSecond: number;
+  lost: number;
+  appliedTwice: number;
+  readsPerSecond: number;
+  peakRssBytes: number;
+}
+
+function comparisonRow(database: string, servers: number, m: Measured): ComparisonRow {
+  return {
+    database,
+    servers,
+    creation128: m.creation.find((row) => row.connections === 128)!,
+    ingestPerSecond: m.ingest.requestsPerSecond,
+    lost: m.ingest.check.lost + m.ingest.warmUp.check.lost,
+    appliedTwice: m.ingest.check.appliedTwice + m.ingest.warmUp.check.appliedTwice,
+    readsPerSecond: m.reads.requestsPerSecond,
+    peakRssBytes: m.peakRssBytes,
+  };
 }
 
 function printReport(r: Report): void {
@@ -264,6 +378,22 @@ function printReport(r: Report): void {
   console.log(`\nserver peak RSS: ${(r.peakRssBytes / 2 ** 20).toFixed(1)} MiB`);
   const p = r.packageSize;
   console.log(`mini app package: ${kb(p.totalBytes)} (own ${kb(p.ownBytes)}, antd-mini and what it imports ${kb(p.libraryBytes)}, ${p.files} files) of ${kb(p.limitBytes)} allowed`);
+  if (r.databases.length > 1) {
+    console.log('\nby database (creation at 128 connections, split between the servers; ingest and reads likewise)');
+    console.table(
+      r.databases.map((row) => ({
+        database: row.database,
+        servers: row.servers,
+        'creation req/s': row.creation128.ours.requestsPerSecond,
+        'vs floor': row.creation128.rpsRatio,
+        'p99 ms (vs floor)': `${row.creation128.ours.p99Ms} (${row.creation128.p99Ratio})`,
+        'notifications/s': row.ingestPerSecond,
+        'lost / applied twice': `${row.lost} / ${row.appliedTwice}`,
+        'reads/s': row.readsPerSecond,
+        'peak RSS MiB': (row.peakRssBytes / 2 ** 20).toFixed(1),
+      })),
+    );
+  }
 }
 
 main().catch((err) => {

@@ -75,6 +75,8 @@ export function printableUrl(value: string): string {
     url.username = '***';
     url.password = '';
   }
+  // `user:secret@host` without a scheme parses as the scheme `user:`, its credentials in the path.
+  if (url.host === '' && value.includes('@')) return `***@${value.slice(value.lastIndexOf('@') + 1)}`;
   return url.href;
 }
 

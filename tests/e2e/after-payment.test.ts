@@ -21,13 +21,13 @@ it('a duplicate notification changes nothing', async () => {
 
   const atLatipay = await shop.latipayOrder(ref);
   expect(delivered(atLatipay)).toBe(2);
-  expect(shop.results(ref)).toEqual([
+  expect(await shop.results(ref)).toEqual([
     { source: 'notify', status: 'paid', outcome: 'applied' },
     { source: 'notify', status: 'paid', outcome: 'no_change' },
   ]);
   const [order] = await shop.serverOrders();
   expect(order).toMatchObject({ merchantReference: ref, status: 'paid', refundedAmount: '0.00' });
-  expect(shop.orderCount()).toBe(1);
+  expect(await shop.orderCount()).toBe(1);
   expect(await shop.latipayCalls()).toEqual({ create: 1, query: 0, refund: 0 });
   expect(shop.rt.opened.filter((p) => p.route === PAGES.result)).toHaveLength(1);
 });
@@ -44,12 +44,12 @@ it('a badly signed notification changes nothing: the order is paid only once Lat
   const attempts = (await shop.latipayOrder(order.merchantReference)).notifications;
   expect(attempts.map((a) => a.httpStatus)).toEqual([403, 403, 403, 403, 403]);
   expect(order.status).toBe('pending');
-  expect(shop.results(order.merchantReference)).toEqual([]);
+  expect(await shop.results(order.merchantReference)).toEqual([]);
   expect(shop.page.data.state).toBe('confirming');
 
   check.release();
   await shop.until(PAGES.result, (data) => data.state === 'paid');
-  expect(shop.results(order.merchantReference)).toEqual([{ source: 'query', status: 'paid', outcome: 'applied' }]);
+  expect(await shop.results(order.merchantReference)).toEqual([{ source: 'query', status: 'paid', outcome: 'applied' }]);
   expect(await shop.latipayCalls()).toEqual({ create: 1, query: 1, refund: 0 });
 });
 
@@ -77,5 +77,5 @@ it("a refund through the admin API shows on the shopper's order detail", async (
   });
   expect((await shop.latipayOrder(ref)).refundedAmount).toBe('2.50');
   expect(await shop.latipayCalls()).toEqual({ create: 1, query: 0, refund: 1 });
-  expect(shop.orderCount()).toBe(1);
+  expect(await shop.orderCount()).toBe(1);
 });

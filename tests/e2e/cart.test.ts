@@ -57,7 +57,7 @@ it('two products in one order: one checkout, one order with both lines, paid, an
     ['flat-white', 2, '11.00'],
     ['canvas-tote', 1, '18.00'],
   ]);
-  expect(shop.orderCount()).toBe(1);
+  expect(await shop.orderCount()).toBe(1);
   expect(createKeys()).toHaveLength(1);
   expect(await shop.latipayCalls()).toEqual({ create: 1, query: 0, refund: 0 });
   expect(shop.cashier.charged).toEqual([order.merchantReference]);
@@ -110,7 +110,7 @@ it('quantity edits before paying: a cleared input holds Pay, and the order has t
     ['test-item', 3, '0.03'],
     ['flat-white', 2, '11.00'],
   ]);
-  expect(shop.orderCount()).toBe(1);
+  expect(await shop.orderCount()).toBe(1);
 });
 
 it('the cart is kept after a failed payment, also across a restart of the app; paying it again pays once, then empties it', async () => {
@@ -176,7 +176,7 @@ it('Pay on the same cart after a cancel pays that order: no second order', async
   await shop.rt.tap('onPay');
   const paid = await shop.until(PAGES.result, (data) => data.state === 'paid');
   expect(paid.query).toMatchObject({ ref: first.merchantReference });
-  expect(shop.orderCount()).toBe(1);
+  expect(await shop.orderCount()).toBe(1);
   const [pay1, pay2] = shop.rt.fake.tradePays;
   expect(pay2).toBe(pay1);
   expect(keptCart(shop)).toEqual([]);
@@ -221,7 +221,7 @@ it('the shop stops selling a product while the cart is open: the server refuses 
   await shop.until(PAGES.cart, (data) => data.paying === false && data.unavailableText !== '');
   expect(cart.data).toMatchObject({ unavailableText: notice('Canvas tote bag'), canPay: false, lines: [{ available: true }, { available: false }] });
   expect(shop.transport.to('POST', CREATE).map((e) => e.outcome)).toEqual([{ status: 400 }]);
-  expect(shop.orderCount()).toBe(0);
+  expect(await shop.orderCount()).toBe(0);
   expect(await shop.latipayCalls()).toEqual({ create: 0, query: 0, refund: 0 });
   expect(shop.rt.fake.tradePays).toEqual([]);
   expect(keptCart(shop)).toHaveLength(2);

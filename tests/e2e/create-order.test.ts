@@ -28,14 +28,14 @@ it('the backend unreachable → a clear error and nothing ordered; paying again 
   expect(product.data.payError).toBe(message);
   expect(shop.rt.fake.callsTo('showToast')).toEqual([{ content: message, type: 'fail' }]);
   expect(shop.transport.to('POST', CREATE).map((e) => e.outcome)).toEqual([{ error: 12 }]);
-  expect(shop.orderCount()).toBe(0);
+  expect(await shop.orderCount()).toBe(0);
   expect(await shop.latipayCalls()).toEqual({ create: 0, query: 0, refund: 0 });
   expect(shop.rt.fake.tradePays).toEqual([]);
 
   shop.transport.target = shop.server.url;
   await shop.rt.tap('onPay');
   await shop.until(PAGES.result, (data) => data.state === 'paid');
-  expect(shop.orderCount()).toBe(1);
+  expect(await shop.orderCount()).toBe(1);
   expect((await shop.serverOrders()).map((o) => o.status)).toEqual(['paid']);
   expect(await shop.latipayCalls()).toEqual({ create: 1, query: 0, refund: 0 });
   // The retry may find an order the first try created, so it keeps the first try's key.
@@ -58,7 +58,7 @@ it('the backend answering 5xx (Latipay failing) → a clear error; paying again 
   await shop.rt.tap('onPay');
   await shop.until(PAGES.result, (data) => data.state === 'paid');
   expect((await shop.serverOrders()).map((o) => o.status)).toEqual(['paid', 'create_failed']);
-  expect(shop.orderCount()).toBe(2);
+  expect(await shop.orderCount()).toBe(2);
   expect(await shop.latipayCalls()).toEqual({ create: 2, query: 0, refund: 0 });
   expect(shop.cashier.charged).toHaveLength(1);
   // The backend answered, so the failed try's key is done with: a new try, a new key.
@@ -76,7 +76,7 @@ it('a double tap on Pay → one order, one cashier, paid once', async () => {
   await shop.until(PAGES.result, (data) => data.state === 'paid');
   expect(shop.transport.to('POST', CREATE)).toHaveLength(1);
   expect(shop.rt.fake.tradePays).toHaveLength(1);
-  expect(shop.orderCount()).toBe(1);
+  expect(await shop.orderCount()).toBe(1);
   expect(await shop.latipayCalls()).toEqual({ create: 1, query: 0, refund: 0 });
 });
 
@@ -90,7 +90,7 @@ it('a double tap on "Pay again" → the same order, one more cashier, paid once'
 
   await shop.until(PAGES.result, (data) => data.state === 'paid');
   expect(shop.rt.fake.tradePays).toHaveLength(2);
-  expect(shop.orderCount()).toBe(1);
+  expect(await shop.orderCount()).toBe(1);
   expect(shop.cashier.charged).toHaveLength(1);
   expect((await shop.latipayCalls()).create).toBe(1);
 });
@@ -103,10 +103,11 @@ it.each<[HttpErrorDelivery, string]>([
   async (delivery, message) => {
     shop.cashier.plays(MOVES.pay);
     shop.transport.errorDelivery = delivery;
-    // Two instances of the backend on one database: only the one that took a request waits for it.
-    const second = await shop.startSecondInstance();
+    // Two instances of the backend on one database. The second waits for the first's answer
+    // for as long as its own Latipay timeout (+1 s) allows, here less than Latipay's delay.
+    const second = await shop.startSecondInstance({ LATIPAY_TIMEOUT_MS: '300' });
     await shop.openProduct('test-item');
-    await shop.fault({ endpoint: 'create', kind: 'delay', delayMs: 1000 });
+    await shop.fault({ endpoint: 'create', kind: 'delay', delayMs: 2500 });
     const create = shop.transport.hold('POST', CREATE);
     void shop.rt.tap('onPay');
     const held = await create.reached;
@@ -127,7 +128,7 @@ it.each<[HttpErrorDelivery, string]>([
     const [first, retried] = createKeys();
     expect(retried).toBe(first);
     expect(shop.transport.to('POST', CREATE).map((e) => e.outcome)).toEqual([{ status: 409 }, { status: 201 }]);
-    expect(shop.orderCount()).toBe(1);
+    expect(await shop.orderCount()).toBe(1);
     expect(await shop.latipayCalls()).toEqual({ create: 1, query: 0, refund: 0 });
     expect(shop.rt.fake.tradePays).toHaveLength(1);
   },
@@ -149,7 +150,7 @@ it('back from the result page while it confirms, then Pay → the same order, fo
   const paid = await shop.until(PAGES.result, (data) => data.state === 'paid');
   const [order] = await shop.serverOrders();
   expect(paid.query).toEqual({ ref: order.merchantReference });
-  expect(shop.orderCount()).toBe(1);
+  expect(await shop.orderCount()).toBe(1);
   expect(shop.transport.to('POST', CREATE)).toHaveLength(1);
   expect(shop.rt.fake.tradePays).toHaveLength(1);
   expect(await shop.latipayCalls()).toEqual({ create: 1, query: 1, refund: 0 });
@@ -165,7 +166,7 @@ it('back from the failure page after a cancel, then Pay → the same order paid 
 
   await shop.rt.tap('onPay');
   await shop.until(PAGES.result, (data) => data.state === 'paid');
-  expect(shop.orderCount()).toBe(1);
+  expect(await shop.orderCount()).toBe(1);
   expect(shop.transport.to('POST', CREATE)).toHaveLength(1);
   const [firstPay, secondPay] = shop.rt.fake.tradePays;
   expect(secondPay).toBe(firstPay);

@@ -51,6 +51,6 @@ describe.each<[string, CashierMove, string]>([
       expect(secondPay).toBe(firstPay);
       expect(await shop.latipayCalls()).toEqual({ create: 1, query: 2, refund: 0 });
     }
-    expect(shop.orderCount()).toBe(orders.length);
+    expect(await shop.orderCount()).toBe(orders.length);
   });
 });

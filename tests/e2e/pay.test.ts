@@ -27,8 +27,8 @@ it('pay → 9000 → notification → the success page shows it paid', async () 
   });
   const [order] = await shop.serverOrders();
   expect(order).toMatchObject({ status: 'paid', amount: '11.00', items: [{ productId: 'flat-white', quantity: 2, lineTotal: '11.00' }], paidAt: expect.any(String) });
-  expect(shop.orderCount()).toBe(1);
-  expect(shop.results(order.merchantReference)).toEqual([{ source: 'notify', status: 'paid', outcome: 'applied' }]);
+  expect(await shop.orderCount()).toBe(1);
+  expect(await shop.results(order.merchantReference)).toEqual([{ source: 'notify', status: 'paid', outcome: 'applied' }]);
   // The notification had arrived, so the confirming check did not need to ask Latipay.
   expect(await shop.latipayCalls()).toEqual({ create: 1, query: 0, refund: 0 });
   expect(shop.cashier.charged).toEqual([order.merchantReference]);
@@ -54,11 +54,11 @@ it('9000 with the notification delayed → confirming → paid, the server havin
   const paid = await shop.until(RESULT, (data) => data.state === 'paid');
   expect(paid.data).toMatchObject({ title: 'Payment successful', amountText: 'NZ$0.01' });
   expect((await shop.serverOrder(order.merchantReference)).status).toBe('paid');
-  expect(shop.results(order.merchantReference)).toEqual([{ source: 'query', status: 'paid', outcome: 'applied' }]);
+  expect(await shop.results(order.merchantReference)).toEqual([{ source: 'query', status: 'paid', outcome: 'applied' }]);
   expect(await shop.latipayCalls()).toEqual({ create: 1, query: 1, refund: 0 });
   // The notification is still on its way.
   expect((await shop.latipayOrder(order.merchantReference)).notifications).toEqual([]);
-  expect(shop.orderCount()).toBe(1);
+  expect(await shop.orderCount()).toBe(1);
 });
 
 describe.each(['8000', '6004'])('%s → confirming', (code) => {
@@ -75,9 +75,9 @@ describe.each(['8000', '6004'])('%s → confirming', (code) => {
     await shop.untilServer(order.merchantReference, 'paid');
     check.release();
     await shop.until(RESULT, (data) => data.state === 'paid');
-    expect(shop.results(order.merchantReference)).toEqual([{ source: 'notify', status: 'paid', outcome: 'applied' }]);
+    expect(await shop.results(order.merchantReference)).toEqual([{ source: 'notify', status: 'paid', outcome: 'applied' }]);
     expect(await shop.latipayCalls()).toEqual({ create: 1, query: 0, refund: 0 });
-    expect(shop.orderCount()).toBe(1);
+    expect(await shop.orderCount()).toBe(1);
   });
 
   it('→ paid via the query when the notification is dropped', async () => {
@@ -93,10 +93,10 @@ describe.each(['8000', '6004'])('%s → confirming', (code) => {
     check.release();
     const paid = await shop.until(RESULT, (data) => data.state === 'paid');
     expect(paid.data.message).toBe('The merchant received NZ$0.01.');
-    expect(shop.results(order.merchantReference)).toEqual([{ source: 'query', status: 'paid', outcome: 'applied' }]);
+    expect(await shop.results(order.merchantReference)).toEqual([{ source: 'query', status: 'paid', outcome: 'applied' }]);
     expect(await shop.latipayCalls()).toEqual({ create: 1, query: 1, refund: 0 });
     expect((await shop.latipayOrder(order.merchantReference)).notifications).toEqual([]);
-    expect(shop.orderCount()).toBe(1);
+    expect(await shop.orderCount()).toBe(1);
   });
 });
 
@@ -124,9 +124,9 @@ it('8000 while Alipay is still processing: the page keeps checking, with backoff
   await shop.untilServer(order.merchantReference, 'paid');
   second.release();
   await shop.until(RESULT, (data) => data.state === 'paid');
-  expect(shop.results(order.merchantReference)).toEqual([{ source: 'notify', status: 'paid', outcome: 'applied' }]);
+  expect(await shop.results(order.merchantReference)).toEqual([{ source: 'notify', status: 'paid', outcome: 'applied' }]);
   expect(await shop.latipayCalls()).toEqual({ create: 1, query: 1, refund: 0 });
-  expect(shop.orderCount()).toBe(1);
+  expect(await shop.orderCount()).toBe(1);
 });
 
 it('9000 but Latipay says failed → "not confirmed, see My orders", never a new order; the late payment then shows paid', async () => {
@@ -145,7 +145,7 @@ it('9000 but Latipay says failed → "not confirmed, see My orders", never a new
   await shop.rt.tap('onPay');
   const again = await shop.until(RESULT, (data) => data.state === 'unconfirmed');
   expect(again.query).toEqual({ ref: order.merchantReference });
-  expect(shop.orderCount()).toBe(1);
+  expect(await shop.orderCount()).toBe(1);
   expect(shop.rt.fake.tradePays).toHaveLength(1);
 
   // The money had moved after all: Latipay reports it late, and checking again shows it.
@@ -159,11 +159,11 @@ it('9000 but Latipay says failed → "not confirmed, see My orders", never a new
   shop.rt.tap('onCheckAgain');
   const paid = await shop.until(RESULT, (data) => data.state === 'paid');
   expect(paid.data).toMatchObject({ title: 'Payment successful', amountText: 'NZ$0.01' });
-  expect(shop.results(order.merchantReference)).toEqual([
+  expect(await shop.results(order.merchantReference)).toEqual([
     { source: 'notify', status: 'failed', outcome: 'applied' },
     { source: 'notify', status: 'paid', outcome: 'applied' },
   ]);
-  expect(shop.orderCount()).toBe(1);
+  expect(await shop.orderCount()).toBe(1);
   // A failed order stays open on the server: each refresh (page, pay again, page) asked Latipay.
   expect(await shop.latipayCalls()).toEqual({ create: 1, query: 3, refund: 0 });
 });

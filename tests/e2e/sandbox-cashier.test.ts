@@ -48,9 +48,9 @@ it.each<[string, string, string, 'notify' | 'query']>([
   check.release();
   const paid = await shop.until(PAGES.result, (data) => data.state === 'paid');
   expect(paid.data).toMatchObject({ title: 'Payment successful', message: 'The merchant received NZ$0.01.' });
-  expect(shop.results(order.merchantReference)).toEqual([{ source, status: 'paid', outcome: 'applied' }]);
+  expect(await shop.results(order.merchantReference)).toEqual([{ source, status: 'paid', outcome: 'applied' }]);
   expect(await shop.latipayCalls()).toEqual({ create: 1, query: source === 'query' ? 1 : 0, refund: 0 });
-  expect(shop.orderCount()).toBe(1);
+  expect(await shop.orderCount()).toBe(1);
   expect(sheetsShown()).toEqual([SHEET]);
   expect(shop.rt.fake.tradePays).toEqual([]);
 });

@@ -45,7 +45,7 @@ describe('two shoppers on one backend', () => {
     await shop.switchTo('alice');
     expect(shownRefs(await openMyOrders())).toEqual([alices]);
     expect((await shop.serverOrders()).map((o) => o.merchantReference)).toEqual([alices]);
-    expect(shop.orderCount()).toBe(2);
+    expect(await shop.orderCount()).toBe(2);
   });
 
   it("B cannot open A's order, even knowing its reference", async () => {
@@ -69,7 +69,7 @@ describe('a session that ends in the middle of a checkout', () => {
     shop.cashier.plays(MOVES.pay);
     await shop.openProduct('test-item');
     const before = shop.appSession?.token;
-    shop.expireSessions();
+    await shop.expireSessions();
     await shop.rt.tap('onPay');
     await shop.until(PAGES.result, (data) => data.state === 'paid');
 
@@ -78,7 +78,7 @@ describe('a session that ends in the middle of a checkout', () => {
     expect(keys[1]).toBe(keys[0]);
     expect(outcomes('POST', SESSION)).toEqual([{ status: 201 }, { status: 201 }]);
     expect(shop.appSession?.token).not.toBe(before);
-    expect(shop.orderCount()).toBe(1);
+    expect(await shop.orderCount()).toBe(1);
     expect((await shop.serverOrders()).map((o) => o.status)).toEqual(['paid']);
   });
 
@@ -88,14 +88,14 @@ describe('a session that ends in the middle of a checkout', () => {
     await shop.openProduct('test-item');
     await shop.rt.tap('onPay');
     await check.reached;
-    shop.expireSessions();
+    await shop.expireSessions();
     check.release();
 
     const paid = await shop.until(PAGES.result, (data) => data.state === 'paid');
     expect(outcomes('GET', STATUS_CHECK)).toEqual([{ status: 401 }, { status: 200 }]);
     expect(outcomes('POST', SESSION)).toEqual([{ status: 201 }, { status: 201 }]);
     expect(shownRefs(await openMyOrders())).toEqual([paid.data.ref]);
-    expect(shop.orderCount()).toBe(1);
+    expect(await shop.orderCount()).toBe(1);
     expect(shop.rt.fake.tradePays).toHaveLength(1);
   });
 
@@ -154,7 +154,7 @@ describe('a develop build that gets no Alipay code (the IDE without an appId)', 
     const product = await shop.until(PAGES.product, (data) => data.payError !== '');
     expect(product.data.payError).toBe(en.errorSignIn);
     expect(outcomes('POST', SESSION)).toEqual([]);
-    expect(shop.orderCount()).toBe(0);
+    expect(await shop.orderCount()).toBe(0);
   });
 });
 

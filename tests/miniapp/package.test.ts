@@ -20,7 +20,7 @@ const PROJECT_FILES = ['mini.project.json', 'package.json'];
 /** Where the app's own files may live. */
 const OWN_PLACES = /^(app\.(ts|js|json|acss)|(pages|components|utils|config)\/.+)$/;
 /** Folders of this repository that are no part of the mini app. */
-const NOT_THE_APP = ['server/', 'tests/', 'scripts/', 'bench/', '.ci/', 'data/', 'coverage/'];
+const NOT_THE_APP = ['server/', 'tests/', 'scripts/', 'bench/', '.ci/', 'data/', 'coverage/', 'test-output/'];
 
 /** Every path below `root`, '/'-separated, symbolic links included (not followed). */
 function walk(root: string, dir = ''): string[] {

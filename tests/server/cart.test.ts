@@ -2,7 +2,6 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { get } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { buildOrderStr } from '../../utils/payment';
 import { startTestServer, type TestServer } from '../support/server';
 import { http } from './helpers/http';
@@ -69,12 +68,12 @@ describe('POST /api/orders with a cart', () => {
   it('shows an order made before carts as its one line', async () => {
     const { buyerId } = await server.signIn();
     const now = new Date().toISOString();
-    const db = new Database(server.databasePath);
-    db.prepare(
+    await server.rows(
       `INSERT INTO orders (merchant_reference, buyer_id, product_id, product_name, quantity, amount_cents, currency, status, created_at, updated_at)
-       VALUES ('Mbeforecarts', ?, 'flat-white', 'Flat white', 3, 1650, 'NZD', 'pending', ?, ?)`,
-    ).run(buyerId, now, now);
-    db.close();
+       VALUES ('Mbeforecarts', ?, 'flat-white', 'Flat white', 3, 1650, 'NZD', 'pending', ?, ?)
+       RETURNING id`,
+      buyerId, now, now,
+    );
     expect((await getOrder(server, 'Mbeforecarts')).body.order).toMatchObject({
       productName: 'Flat white',
       amount: '16.50',

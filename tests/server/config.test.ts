@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig, type Env } from '../../server/app/config/config';
@@ -173,6 +174,13 @@ describe('configuration', () => {
     expect(err.message).toContain('***@shop.example.com');
   });
 
+  it('never prints the credentials of a URL setting given without its scheme', () => {
+    const err = refusal({ LATIPAY_BASE_URL: 'shop:s3cret-pass@latipay.example.com' });
+    expect(err.setting).toBe('LATIPAY_BASE_URL');
+    expect(err.message).not.toContain('s3cret-pass');
+    expect(err.message).toContain('***@latipay.example.com');
+  });
+
   it('never puts the api key in a refusal', () => {
     const err = refusal({ ...LIVE, LATIPAY_API_KEY: 'has a space', LATIPAY_BASE_URL: 'https://x.example' });
     expect(err.setting).toBe('LATIPAY_API_KEY');
@@ -189,6 +197,56 @@ describe('configuration', () => {
     const file = path.join(dir, 'catalog.json');
     writeFileSync(file, JSON.stringify({ products: [{ id: 'x', name: 'X', description: '', price: '0.001' }] }));
     expect(refusal({ CATALOG_PATH: file }).message).toMatch(/^CATALOG_PATH: .*products\[0\]\.price/);
+  });
+
+  it('keeps the data in the SQLite file unless DATABASE_URL names a PostgreSQL database', () => {
+    expect(loadConfig({ DATABASE_PATH: path.join(dir, 'shop.sqlite') }).database).toEqual({ kind: 'sqlite', path: path.join(dir, 'shop.sqlite') });
+    expect(loadConfig({ DATABASE_URL: 'postgres://shop:pw@db.example:5432/shop' }).database).toEqual({
+      kind: 'postgres',
+      url: 'postgres://shop:pw@db.example:5432/shop',
+      poolMax: 10,
+      connectTimeoutMs: 5000,
+    });
+    const tuned = loadConfig({ DATABASE_URL: 'postgresql://db.example/shop', DATABASE_POOL_MAX: '3', DATABASE_CONNECT_TIMEOUT_MS: '250' });
+    expect(tuned.database).toMatchObject({ kind: 'postgres', poolMax: 3, connectTimeoutMs: 250 });
+  });
+
+  it.each<[string, string, Env]>([
+    ['a DATABASE_URL of another database', 'DATABASE_URL', { DATABASE_URL: 'mysql://shop:pw-s3cret@db.example/shop' }],
+    // postgres:// forgotten: `shop:` then reads as the scheme, and the rest as a path.
+    ['a DATABASE_URL without its scheme', 'DATABASE_URL', { DATABASE_URL: 'shop:pw-s3cret@db.example/shop' }],
+    ['an empty pool', 'DATABASE_POOL_MAX', { DATABASE_URL: 'postgres://db.example/shop', DATABASE_POOL_MAX: '0' }],
+    ['a connect timeout that is not a number', 'DATABASE_CONNECT_TIMEOUT_MS', { DATABASE_URL: 'postgres://db.example/shop', DATABASE_CONNECT_TIMEOUT_MS: 'soon' }],
+  ])('refuses %s, naming %s without the password', (_what, setting, env) => {
+    const err = refusal(env);
+    expect(err.setting).toBe(setting);
+    expect(err.message.startsWith(setting)).toBe(true);
+    expect(err.message).not.toContain('pw-s3cret');
+  });
+
+  it('`tsx server/main.ts` whose PostgreSQL cannot be reached prints one line without the password and exits 1', async () => {
+    const probe = net.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as net.AddressInfo;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const result = spawnSync(process.execPath, [require.resolve('tsx/cli'), 'server/main.ts'], {
+      cwd: path.join(__dirname, '../..'),
+      env: {
+        PATH: process.env.PATH,
+        PORT: '0',
+        DATABASE_PATH: path.join(dir, 'never.sqlite'),
+        DATABASE_URL: `postgres://shop:pw-s3cret@127.0.0.1:${port}/shop`,
+        DATABASE_CONNECT_TIMEOUT_MS: '2000',
+      },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/ECONNREFUSED|connect/i);
+    expect(result.stderr + result.stdout).not.toContain('pw-s3cret');
+    expect(result.stdout).toBe('');
   });
 
   it('`tsx server/main.ts` with a bad setting prints one line naming it and exits 1', () => {

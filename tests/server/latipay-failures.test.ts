@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { signPaymentResult } from '../../server/latipay';
 import { SANDBOX_DEV_CREDENTIALS, startSandbox, type RunningSandbox } from '../../server/sandbox';
 import { startTestServer, type TestServer } from '../support/server';
-import { readRows } from './helpers/db';
 import { closedPortUrl, http as request, waitFor } from './helpers/http';
 import {
   addFault,
@@ -24,10 +23,11 @@ const LIVE_CREDENTIALS = {
   LATIPAY_API_KEY: SANDBOX_DEV_CREDENTIALS.apiKey,
 };
 
-const storedStatus = (server: TestServer) =>
-  readRows<{ merchant_reference: string; status: string; create_error_code: string }>(
-    server.databasePath,
-    'SELECT merchant_reference, status, create_error_code FROM orders ORDER BY id DESC LIMIT 1',
+const storedStatus = async (server: TestServer) =>
+  (
+    await server.rows<{ merchant_reference: string; status: string; create_error_code: string }>(
+      'SELECT merchant_reference, status, create_error_code FROM orders ORDER BY id DESC LIMIT 1',
+    )
   )[0];
 
 describe('Latipay down', () => {
@@ -42,7 +42,7 @@ describe('Latipay down', () => {
     const res = await createOrder(server, undefined, { 'idempotency-key': 'down-1' });
     expect(res.status).toBe(503);
     expect(res.body.error).toEqual({ code: 'latipay_unavailable', message: expect.stringContaining('could not be reached') });
-    const row = storedStatus(server);
+    const row = await storedStatus(server);
     expect(row).toMatchObject({ status: 'create_failed', create_error_code: 'latipay_unavailable' });
     const order = (await getOrder(server, row.merchant_reference)).body.order;
     expect(order).toMatchObject({ status: 'create_failed', latipayOrderId: null });
@@ -50,7 +50,7 @@ describe('Latipay down', () => {
     const again = await createOrder(server, undefined, { 'idempotency-key': 'down-1' });
     expect(again.status).toBe(503);
     expect(again.body).toEqual(res.body);
-    expect(readRows(server.databasePath, 'SELECT id FROM orders')).toHaveLength(1);
+    expect(await server.rows('SELECT id FROM orders')).toHaveLength(1);
   });
 });
 
@@ -73,10 +73,9 @@ describe('Latipay answering errors', () => {
       code: 'latipay_error',
       message: 'the payment service refused to create the order; the merchant has been notified',
     });
-    const stored = readRows<{ create_error_message: string }>(
-      server.databasePath,
+    const stored = await server.rows<{ create_error_message: string }>(
       'SELECT create_error_message FROM orders WHERE merchant_reference = ?',
-      storedStatus(server).merchant_reference,
+      (await storedStatus(server)).merchant_reference,
     );
     expect(stored).toEqual([{ create_error_message: res.body.error.message }]);
     const warning = server.logEntries().find((e) => e.msg === 'Latipay answered' && (e.latipay as { code: number }).code === 301);
@@ -112,13 +111,13 @@ describe('Latipay answering errors', () => {
     const res = await createOrder(server);
     expect(res.status).toBe(502);
     expect(res.body.error).toEqual({ code: 'latipay_error', message: expect.stringMatching(message) });
-    expect(storedStatus(server).status).toBe('create_failed');
+    expect((await storedStatus(server)).status).toBe('create_failed');
   });
 
   it('a create_failed order is never asked about, and the next order works', async () => {
     await addFault(server, { endpoint: 'create', kind: 'http_500' });
     await createOrder(server);
-    const failed = storedStatus(server).merchant_reference;
+    const failed = (await storedStatus(server)).merchant_reference;
     const before = (await sandboxCalls(server)).query;
     expect((await getOrder(server, failed, true)).body.order.status).toBe('create_failed');
     expect((await sandboxCalls(server)).query).toBe(before);
@@ -149,13 +148,13 @@ describe('Latipay slow', () => {
     const res = await createOrder(server);
     expect(res.status).toBe(504);
     expect(res.body.error.code).toBe('latipay_timeout');
-    expect(storedStatus(server)).toMatchObject({ status: 'create_failed', create_error_code: 'latipay_timeout' });
+    expect(await storedStatus(server)).toMatchObject({ status: 'create_failed', create_error_code: 'latipay_timeout' });
   });
 
   it("takes Latipay's order id never from a notification (unsigned), only from Latipay's answers", async () => {
     await addFault(server, { endpoint: 'create', kind: 'delay', delayMs: 300 });
     expect((await createOrder(server)).status).toBe(504);
-    const ref = storedStatus(server).merchant_reference;
+    const ref = (await storedStatus(server)).merchant_reference;
     // Latipay created the order after all; the shopper paid it.
     const atLatipay = await waitFor(async () => sandboxOrder(server, ref), 'the late order at the sandbox');
     await complete(server, ref, 'paid', 'drop');
@@ -239,7 +238,7 @@ describe('create answers that must not be trusted', () => {
       const res = await createOrder(server);
       expect(res.status).toBe(502);
       expect(res.body.error).toEqual({ code: 'latipay_error', message: expect.stringContaining(field) });
-      expect(storedStatus(server).status).toBe('create_failed');
+      expect((await storedStatus(server)).status).toBe('create_failed');
     } finally {
       await server.close();
       await stub.close();
@@ -279,7 +278,7 @@ describe('query answers that must not be trusted', () => {
       const res = await getOrder(server, order.merchantReference, true);
       expect(res.status).toBe(200);
       expect(res.body.order.status).toBe('pending');
-      const anomalies = readRows(server.databasePath, 'SELECT kind FROM anomalies WHERE merchant_reference = ?', order.merchantReference);
+      const anomalies = await server.rows('SELECT kind FROM anomalies WHERE merchant_reference = ?', order.merchantReference);
       expect(anomalies).toEqual([{ kind: 'amount_mismatch' }]);
     } finally {
       await server.close();

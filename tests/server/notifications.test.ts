@@ -1,6 +1,5 @@
 import { signPaymentResult } from '../../server/latipay';
 import { startTestServer, type TestServer } from '../support/server';
-import { readRows } from './helpers/db';
 import { http, waitFor } from './helpers/http';
 import {
   addFault,
@@ -24,9 +23,7 @@ afterAll(async () => {
 });
 
 const storedNotifications = (ref: string) =>
-  readRows<{ source: string; status: string; outcome: string; fields: string }>(
-    server.databasePath,
-    'SELECT source, status, outcome, fields FROM payment_results WHERE merchant_reference = ? ORDER BY id',
+  server.rows<{ source: string; status: string; outcome: string; fields: string }>('SELECT source, status, outcome, fields FROM payment_results WHERE merchant_reference = ? ORDER BY id',
     ref,
   );
 
@@ -42,7 +39,7 @@ describe('Latipay notifications', () => {
     expect(paid.paidAt).toEqual(expect.any(String));
     const attempts = (await sandboxOrder(server, order.merchantReference)).notifications;
     expect(attempts).toEqual([expect.objectContaining({ httpStatus: 200, body: 'sent' })]);
-    const [stored] = storedNotifications(order.merchantReference);
+    const [stored] = await storedNotifications(order.merchantReference);
     expect(stored).toMatchObject({ source: 'notify', status: 'paid', outcome: 'applied' });
     const fields = JSON.parse(stored.fields);
     expect(fields).toMatchObject({ merchant_reference: order.merchantReference, amount: '16.50', order_id: order.latipayOrderId });
@@ -53,7 +50,7 @@ describe('Latipay notifications', () => {
     const order = await createdOrder(server);
     await complete(server, order.merchantReference, status);
     await waitForStatus(server, order.merchantReference, 'failed');
-    expect(storedNotifications(order.merchantReference)).toEqual([expect.objectContaining({ status, outcome: 'applied' })]);
+    expect(await storedNotifications(order.merchantReference)).toEqual([expect.objectContaining({ status, outcome: 'applied' })]);
   });
 
   it('a rejected notification marks the order failed', async () => {
@@ -81,7 +78,7 @@ describe('Latipay notifications', () => {
     const pending = await notify(server, notification(order, 'pending', server.latipay.apiKey));
     expect(pending.text).toBe('sent');
     expect(await orderStatus(server, order.merchantReference)).toBe('paid');
-    expect(storedNotifications(order.merchantReference).map((n) => [n.status, n.outcome])).toEqual([
+    expect((await storedNotifications(order.merchantReference)).map((n) => [n.status, n.outcome])).toEqual([
       ['paid', 'applied'],
       ['failed', 'no_change'],
       ['pending', 'no_change'],
@@ -94,7 +91,7 @@ describe('Latipay notifications', () => {
     await waitFor(async () => (await sandboxOrder(server, order.merchantReference)).notifications.length === 2, 'two deliveries');
     const attempts = (await sandboxOrder(server, order.merchantReference)).notifications;
     expect(attempts.map((a: { httpStatus: number; body: string }) => [a.httpStatus, a.body])).toEqual([[200, 'sent'], [200, 'sent']]);
-    expect(storedNotifications(order.merchantReference).map((n) => n.outcome)).toEqual(['applied', 'no_change']);
+    expect((await storedNotifications(order.merchantReference)).map((n) => n.outcome)).toEqual(['applied', 'no_change']);
     const { body } = await getOrder(server, order.merchantReference);
     expect(body.order.status).toBe('paid');
   });
@@ -110,7 +107,7 @@ describe('Latipay notifications', () => {
     const attempts = (await sandboxOrder(server, order.merchantReference)).notifications;
     expect(attempts.every((a: { httpStatus: number }) => a.httpStatus === 403)).toBe(true);
     expect(await orderStatus(server, order.merchantReference)).toBe('pending');
-    expect(storedNotifications(order.merchantReference)).toEqual([]);
+    expect(await storedNotifications(order.merchantReference)).toEqual([]);
   });
 
   it('a signature made over other values does not verify (tampered amount)', async () => {
@@ -127,7 +124,7 @@ describe('Latipay notifications', () => {
     expect(res.status).toBe(200);
     expect(res.text).toBe('sent');
     expect(await orderStatus(server, order.merchantReference)).toBe('pending');
-    expect(storedNotifications(order.merchantReference)).toEqual([expect.objectContaining({ outcome: 'anomaly' })]);
+    expect(await storedNotifications(order.merchantReference)).toEqual([expect.objectContaining({ outcome: 'anomaly' })]);
     expect(await anomalies()).toContainEqual(
       expect.objectContaining({
         merchantReference: order.merchantReference,
@@ -153,7 +150,7 @@ describe('Latipay notifications', () => {
     const res = await notify(server, notification(ghost, 'paid', server.latipay.apiKey));
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('not_found');
-    expect(storedNotifications('Mdoesnotexist')).toEqual([]);
+    expect(await storedNotifications('Mdoesnotexist')).toEqual([]);
   });
 
   it('checks the signature before the fields: an unsigned or incomplete forgery gets 403, a signed one missing a field 400', async () => {
@@ -185,7 +182,7 @@ describe('Latipay notifications', () => {
     expect(res.status).toBe(200);
     expect(res.text).toBe('sent');
     expect(await orderStatus(server, order.merchantReference)).toBe('pending');
-    expect(storedNotifications(order.merchantReference)).toEqual([expect.objectContaining({ status: 'refunded', outcome: 'anomaly' })]);
+    expect(await storedNotifications(order.merchantReference)).toEqual([expect.objectContaining({ status: 'refunded', outcome: 'anomaly' })]);
     expect(await anomalies()).toContainEqual(expect.objectContaining({ merchantReference: order.merchantReference, kind: 'unknown_status' }));
   });
 
@@ -193,7 +190,7 @@ describe('Latipay notifications', () => {
     const order = await createdOrder(server);
     const res = await notify(server, { ...notification(order, 'paid', server.latipay.apiKey), amount_cny: '0.05', rate: '4.9' });
     expect(res.text).toBe('sent');
-    expect(JSON.parse(storedNotifications(order.merchantReference)[0].fields)).toMatchObject({ amount_cny: '0.05', rate: '4.9' });
+    expect(JSON.parse((await storedNotifications(order.merchantReference))[0].fields)).toMatchObject({ amount_cny: '0.05', rate: '4.9' });
   });
 
   it('a dropped notification is settled by ?refresh=true through Latipay query', async () => {
@@ -207,7 +204,7 @@ describe('Latipay notifications', () => {
     expect(refreshed.status).toBe(200);
     expect(refreshed.body.order).toMatchObject({ status: 'paid', paidAt: expect.any(String) });
     expect((await sandboxCalls(server)).query).toBe(before + 2);
-    expect(storedNotifications(order.merchantReference)).toEqual([expect.objectContaining({ source: 'query', status: 'paid', outcome: 'applied' })]);
+    expect(await storedNotifications(order.merchantReference)).toEqual([expect.objectContaining({ source: 'query', status: 'paid', outcome: 'applied' })]);
     // A final order is not asked about again.
     await getOrder(server, order.merchantReference, true);
     expect((await sandboxCalls(server)).query).toBe(before + 2);

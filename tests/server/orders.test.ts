@@ -1,5 +1,4 @@
 import { startTestServer, type TestServer } from '../support/server';
-import { readRows } from './helpers/db';
 import { http, waitFor } from './helpers/http';
 import { addFault, createOrder, createdOrder, getOrder, notification, notify, sandboxCalls, sandboxOrder, shopperHeaders } from './helpers/shop';
 
@@ -118,7 +117,7 @@ describe('POST /api/orders', () => {
     const earlyPayer = await server.signIn('early-payer');
     const creating = createOrder(server, { productId: 'test-item', quantity: 1 }, {}, 'early-payer');
     const [row] = await waitFor(async () => {
-      const rows = readRows<{ merchant_reference: string }>(server.databasePath, 'SELECT merchant_reference FROM orders WHERE buyer_id = ?', earlyPayer.buyerId);
+      const rows = await server.rows<{ merchant_reference: string }>('SELECT merchant_reference FROM orders WHERE buyer_id = ?', earlyPayer.buyerId);
       return rows.length > 0 ? rows : undefined;
     }, 'the order being created');
     const early = { merchantReference: row.merchant_reference, amount: '0.01', currency: 'NZD', latipayOrderId: null };
@@ -190,7 +189,7 @@ describe('idempotent create', () => {
     expect(results.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
     expect(new Set(results.map((r) => r.body.order.merchantReference)).size).toBe(1);
     expect((await sandboxCalls(server)).create).toBe(before + 1);
-    const rows = readRows(server.databasePath, 'SELECT merchant_reference FROM orders WHERE buyer_id = ?', buyerId);
+    const rows = await server.rows('SELECT merchant_reference FROM orders WHERE buyer_id = ?', buyerId);
     expect(rows).toHaveLength(1);
   });
 });

@@ -1,7 +1,5 @@
 import type { Order } from '../../server/contract';
 import { startTestServer, type TestServer } from '../support/server';
-import { readRows } from './helpers/db';
-import Database from 'better-sqlite3';
 import { http, waitFor } from './helpers/http';
 import {
   addFault,
@@ -167,16 +165,14 @@ describe('refunds', () => {
     await addFault(server, { endpoint: 'refund', kind: 'delay', delayMs: 500 });
     const refunding = refund(server, order.merchantReference, { amount: '2.00', reason: 'slow' });
     const [pending] = await waitFor(async () => {
-      const rows = readRows<{ id: string }>(server.databasePath, "SELECT id FROM refunds WHERE merchant_reference = ? AND status = 'pending'", order.merchantReference);
+      const rows = await server.rows<{ id: string }>("SELECT id FROM refunds WHERE merchant_reference = ? AND status = 'pending'", order.merchantReference);
       return rows.length > 0 ? rows : undefined;
     }, 'the refund being made');
     // What a second process's start-up recovery does to a refund it finds pending.
-    const db = new Database(server.databasePath);
-    db.prepare("UPDATE refunds SET status = 'unknown' WHERE id = ?").run(pending.id);
-    db.close();
+    await server.rows("UPDATE refunds SET status = 'unknown' WHERE id = ? RETURNING id", pending.id);
     expect((await refunding).status).not.toBe(201);
     expect((await getOrder(server, order.merchantReference)).body.order).toMatchObject({ status: 'paid', refundedAmount: '0.00' });
-    expect(readRows(server.databasePath, 'SELECT status FROM refunds WHERE id = ?', pending.id)).toEqual([{ status: 'unknown' }]);
+    expect(await server.rows('SELECT status FROM refunds WHERE id = ?', pending.id)).toEqual([{ status: 'unknown' }]);
   });
 
   it('concurrent refunds never exceed the balance', async () => {
@@ -216,7 +212,7 @@ describe('refunds', () => {
     const more = await refund(server, order.merchantReference, { amount: '1.00', reason: 'x' });
     expect(more.status).toBe(409);
     expect(more.body.error.message).toBe('at most 0.50 NZD can be refunded');
-    const [held] = readRows<{ id: string; status: string }>(server.databasePath, 'SELECT id, status FROM refunds WHERE merchant_reference = ?', order.merchantReference);
+    const [held] = await server.rows<{ id: string; status: string }>('SELECT id, status FROM refunds WHERE merchant_reference = ?', order.merchantReference);
     expect(held.status).toBe('unknown');
     const admin = (await anomalies()).body;
     expect(admin.anomalies).toContainEqual(
@@ -247,7 +243,7 @@ describe('POST /api/admin/refunds/{refundId}/resolve', () => {
     await addFault(server, { endpoint: 'refund', kind: 'malformed' });
     const headers = { ...adminHeaders(server), 'idempotency-key': key };
     expect((await refund(server, order.merchantReference, { amount, reason: 'held' }, headers)).status).toBe(502);
-    const [{ id }] = readRows<{ id: string }>(server.databasePath, 'SELECT id FROM refunds WHERE merchant_reference = ?', order.merchantReference);
+    const [{ id }] = await server.rows<{ id: string }>('SELECT id FROM refunds WHERE merchant_reference = ?', order.merchantReference);
     return { order, refundId: id, headers };
   }
 

@@ -1,7 +1,6 @@
-import Database from 'better-sqlite3';
 import { startTestServer, type TestServer } from '../support/server';
+import { testStorage } from '../support/test-storage';
 import { http } from './helpers/http';
-import { readRows } from './helpers/db';
 import { adminHeaders, complete, createdOrder, getOrder, refund, waitForStatus } from './helpers/shop';
 
 let server: TestServer;
@@ -10,6 +9,40 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
+/**
+ * When a crash left something half done: long enough ago that no Latipay call can still be
+ * running for it (on PostgreSQL another instance could otherwise still be waiting for one).
+ */
+const longAgo = () => new Date(Date.now() - 10 * 60_000).toISOString();
+
+/** Rows as a crash while Latipay was being asked leaves them (RETURNING: rows() reads rows). */
+async function crashedCreating(reference: string, buyerId: string | null, createdAt: string): Promise<void> {
+  await server.rows(
+    `INSERT INTO orders (merchant_reference, buyer_id, product_id, product_name, quantity, amount_cents, currency, status, created_at, updated_at)
+     VALUES (?, ?, 'test-item', 'Test item', 1, 1, 'NZD', 'creating', ?, ?)
+     RETURNING id`,
+    reference, buyerId, createdAt, createdAt,
+  );
+}
+async function crashedRefunding(id: string, merchantReference: string, createdAt: string): Promise<void> {
+  await server.rows(
+    `INSERT INTO refunds (id, merchant_reference, amount_cents, reason, status, created_at, updated_at)
+     VALUES (?, ?, 500, 'crash', 'pending', ?, ?)
+     RETURNING id`,
+    id, merchantReference, createdAt, createdAt,
+  );
+}
+
+async function paidOrder(): Promise<string> {
+  const order = await createdOrder(server, { productId: 'flat-white', quantity: 1 });
+  await complete(server, order.merchantReference, 'paid');
+  await waitForStatus(server, order.merchantReference, 'paid');
+  return order.merchantReference;
+}
+
+const refundRow = async (id: string) => server.rows('SELECT status, error_code FROM refunds WHERE id = ?', id);
+const anomaliesOf = async (reference: string) => server.rows('SELECT kind FROM anomalies WHERE merchant_reference = ?', reference);
+
 describe('restart', () => {
   it('keeps every order, its status and the buyer list; an order left creating becomes create_failed', async () => {
     const shopper = await server.signIn('buyer-restart');
@@ -17,13 +50,7 @@ describe('restart', () => {
     await complete(server, paid.merchantReference, 'paid');
     const paidBefore = await waitForStatus(server, paid.merchantReference, 'paid', 'buyer-restart');
     const pending = await createdOrder(server, undefined, {}, 'buyer-restart');
-    // What a crash while Latipay was being asked leaves behind.
-    const db = new Database(server.databasePath);
-    db.prepare(
-      `INSERT INTO orders (merchant_reference, buyer_id, product_id, product_name, quantity, amount_cents, currency, status, created_at, updated_at)
-       VALUES ('Mcrashedwhilecreating', ?, 'test-item', 'Test item', 1, 1, 'NZD', 'creating', ?, ?)`,
-    ).run(shopper.buyerId, new Date().toISOString(), new Date().toISOString());
-    db.close();
+    await crashedCreating('Mcrashedwhilecreating', shopper.buyerId, longAgo());
 
     const oldUrl = server.url;
     server = await server.restart();
@@ -51,33 +78,48 @@ describe('restart', () => {
   });
 
   it('a refund left pending by a crash is held as outcome unknown, recorded, and can be resolved', async () => {
-    const order = await createdOrder(server, { productId: 'flat-white', quantity: 1 });
-    await complete(server, order.merchantReference, 'paid');
-    await waitForStatus(server, order.merchantReference, 'paid');
-    // What a crash while Latipay was being asked to refund leaves behind.
-    const db = new Database(server.databasePath);
-    const now = new Date().toISOString();
-    db.prepare(
-      `INSERT INTO refunds (id, merchant_reference, amount_cents, reason, status, created_at, updated_at)
-       VALUES ('Rcrashedwhilerefunding', ?, 500, 'crash', 'pending', ?, ?)`,
-    ).run(order.merchantReference, now, now);
-    db.close();
+    const reference = await paidOrder();
+    await crashedRefunding('Rcrashedwhilerefunding', reference, longAgo());
 
     server = await server.restart();
-    expect(readRows(server.databasePath, "SELECT status, error_code FROM refunds WHERE id = 'Rcrashedwhilerefunding'")).toEqual([
-      { status: 'unknown', error_code: 'refund_outcome_unknown' },
-    ]);
+    expect(await refundRow('Rcrashedwhilerefunding')).toEqual([{ status: 'unknown', error_code: 'refund_outcome_unknown' }]);
     const admin = (await http(`${server.url}/api/admin/anomalies`, { headers: adminHeaders(server) })).body;
     expect(admin.anomalies).toContainEqual(
       expect.objectContaining({ kind: 'refund_outcome_unknown', details: expect.objectContaining({ refundId: 'Rcrashedwhilerefunding' }) }),
     );
     expect(admin.heldRefunds).toEqual([expect.objectContaining({ refundId: 'Rcrashedwhilerefunding', amount: '5.00' })]);
-    expect((await refund(server, order.merchantReference, { amount: '1.00', reason: 'x' })).body.error.code).toBe('refund_exceeds_balance');
+    expect((await refund(server, reference, { amount: '1.00', reason: 'x' })).body.error.code).toBe('refund_exceeds_balance');
     const resolved = await http(`${server.url}/api/admin/refunds/Rcrashedwhilerefunding/resolve`, {
       json: { outcome: 'succeeded', note: 'seen in the Latipay portal' },
       headers: adminHeaders(server),
     });
     expect(resolved.status).toBe(200);
-    expect((await getOrder(server, order.merchantReference)).body.order).toMatchObject({ status: 'partially_refunded', refundedAmount: '5.00' });
+    expect((await getOrder(server, reference)).body.order).toMatchObject({ status: 'partially_refunded', refundedAmount: '5.00' });
   });
+
+  if (testStorage() === 'postgres') {
+    it('on PostgreSQL, leaves at start what another instance may still be asking Latipay about', async () => {
+      const reference = await paidOrder();
+      const now = new Date().toISOString();
+      await crashedCreating('Mmaybestillcreating', null, now);
+      await crashedRefunding('Rmaybestillrefunding', reference, now);
+
+      server = await server.restart();
+      expect(await server.rows("SELECT status FROM orders WHERE merchant_reference = 'Mmaybestillcreating'")).toEqual([{ status: 'creating' }]);
+      expect(await refundRow('Rmaybestillrefunding')).toEqual([{ status: 'pending', error_code: null }]);
+      expect(await anomaliesOf(reference)).toEqual([]);
+    });
+  } else {
+    it('on SQLite, recovers at start whatever was left half done, however recent (one process owns the file)', async () => {
+      const reference = await paidOrder();
+      const now = new Date().toISOString();
+      await crashedCreating('Mjustcreating', null, now);
+      await crashedRefunding('Rjustrefunding', reference, now);
+
+      server = await server.restart();
+      expect(await server.rows("SELECT status FROM orders WHERE merchant_reference = 'Mjustcreating'")).toEqual([{ status: 'create_failed' }]);
+      expect(await refundRow('Rjustrefunding')).toEqual([{ status: 'unknown', error_code: 'refund_outcome_unknown' }]);
+      expect(await anomaliesOf(reference)).toEqual([{ kind: 'refund_outcome_unknown' }]);
+    });
+  }
 });

@@ -2,7 +2,6 @@ import type { SandboxCashierAction } from '../../server/contract';
 import { IN_PROCESS_SANDBOX_PREFIX } from '../../server/app/sandbox/mount';
 import { SANDBOX_DEV_CREDENTIALS, startSandbox, type RunningSandbox } from '../../server/sandbox';
 import { startTestServer, type TestServer } from '../support/server';
-import { readRows } from './helpers/db';
 import { http } from './helpers/http';
 import { createdOrder, getOrder, orderStatus, sandboxCalls, sandboxOrder, shopperHeaders, waitForStatus } from './helpers/shop';
 
@@ -11,9 +10,7 @@ const settle = async (server: TestServer, ref: string, body: unknown, shopper?: 
   http(settleUrl(server, ref), { json: body, headers: await shopperHeaders(server, shopper) });
 
 const notificationsOf = (server: TestServer, ref: string) =>
-  readRows<{ source: string; status: string; outcome: string }>(
-    server.databasePath,
-    'SELECT source, status, outcome FROM payment_results WHERE merchant_reference = ? ORDER BY id',
+  server.rows<{ source: string; status: string; outcome: string }>('SELECT source, status, outcome FROM payment_results WHERE merchant_reference = ? ORDER BY id',
     ref,
   );
 
@@ -35,7 +32,7 @@ describe('POST /api/sandbox/orders/{ref}/settle (sandbox mode)', () => {
     expect(res.body).toEqual({ resultCode: '9000', order: expect.objectContaining({ merchantReference: order.merchantReference }) });
     expect((await sandboxOrder(server, order.merchantReference)).status).toBe('paid');
     await waitForStatus(server, order.merchantReference, 'paid');
-    expect(notificationsOf(server, order.merchantReference)).toEqual([{ source: 'notify', status: 'paid', outcome: 'applied' }]);
+    expect(await notificationsOf(server, order.merchantReference)).toEqual([{ source: 'notify', status: 'paid', outcome: 'applied' }]);
   });
 
   it('fail: the order fails at the sandbox and on the server, 4000', async () => {
@@ -53,7 +50,7 @@ describe('POST /api/sandbox/orders/{ref}/settle (sandbox mode)', () => {
     expect(res.body.order.status).toBe('pending');
     expect((await sandboxOrder(server, order.merchantReference)).status).toBe('paid');
     await waitForStatus(server, order.merchantReference, 'paid');
-    expect(notificationsOf(server, order.merchantReference)).toEqual([{ source: 'notify', status: 'paid', outcome: 'applied' }]);
+    expect(await notificationsOf(server, order.merchantReference)).toEqual([{ source: 'notify', status: 'paid', outcome: 'applied' }]);
   });
 
   it('unknown: paid at the sandbox without a notification; the server learns it by asking, 6004', async () => {
@@ -64,7 +61,7 @@ describe('POST /api/sandbox/orders/{ref}/settle (sandbox mode)', () => {
     expect(atSandbox).toMatchObject({ status: 'paid', notifications: [] });
     expect(await orderStatus(server, order.merchantReference)).toBe('pending');
     expect((await getOrder(server, order.merchantReference, true)).body.order.status).toBe('paid');
-    expect(notificationsOf(server, order.merchantReference)).toEqual([{ source: 'query', status: 'paid', outcome: 'applied' }]);
+    expect(await notificationsOf(server, order.merchantReference)).toEqual([{ source: 'query', status: 'paid', outcome: 'applied' }]);
   });
 
   it.each<[SandboxCashierAction, string]>([

@@ -1,6 +1,5 @@
 import { ALIPAY_SANDBOX_DEV, startAlipaySandbox, type RunningAlipaySandbox } from '../../server/alipay-sandbox';
 import { startTestServer, type TestServer } from '../support/server';
-import { readRows } from './helpers/db';
 import { closedPortUrl, http } from './helpers/http';
 import { complete, createOrder, createdOrder, getOrder, shopperHeaders } from './helpers/shop';
 
@@ -47,7 +46,7 @@ describe('POST /api/session against the in-process Alipay stand-in', () => {
 
   it('stores only a hash of the token, and never logs the token', async () => {
     const { body } = await signIn(server, 'sandbox:carol');
-    const rows = readRows<{ token_hash: string }>(server.databasePath, 'SELECT token_hash FROM sessions');
+    const rows = await server.rows<{ token_hash: string }>('SELECT token_hash FROM sessions');
     expect(rows.some((row) => row.token_hash === body.token)).toBe(false);
     expect((await http(`${server.url}/api/orders`, { headers: bearer(body.token) })).status).toBe(200);
     expect(server.logs.some((line) => line.includes(body.token))).toBe(false);
@@ -108,7 +107,7 @@ describe('session expiry', () => {
       const again = await signIn(short, 'sandbox:dora');
       await complete(short, order.merchantReference, 'paid');
       expect((await http(`${short.url}/api/orders/${order.merchantReference}`, { headers: bearer(again.body.token) })).status).toBe(200);
-      const rows = readRows<{ token_hash: string }>(short.databasePath, 'SELECT token_hash FROM sessions');
+      const rows = await short.rows<{ token_hash: string }>('SELECT token_hash FROM sessions');
       expect(rows).toHaveLength(1);
     } finally {
       await short.close();

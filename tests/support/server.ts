@@ -1,7 +1,8 @@
 /**
- * startTestServer: the real merchant backend on port 0 with a temporary SQLite file and,
- * unless LATIPAY_BASE_URL is given, the in-process Latipay sandbox, reached over real HTTP.
- * Logs are captured in memory (never printed) so tests can inspect them.
+ * startTestServer: the real merchant backend on port 0 with a temporary SQLite file, or, when
+ * the jest project is `postgres` (TEST_STORAGE=postgres), a fresh PostgreSQL database of the
+ * test cluster, and, unless LATIPAY_BASE_URL is given, the in-process Latipay sandbox,
+ * reached over real HTTP. Logs are captured in memory (never printed) so tests can inspect them.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,6 +11,8 @@ import path from 'node:path';
 import type { PaymentMode } from '../../server/contract';
 import { loadConfig, type Env } from '../../server/app/config/config';
 import { startServer } from '../../server/app/server';
+import { createTestDatabase } from './postgres';
+import { testStorage } from './test-storage';
 import type { SandboxOptions } from '../../server/sandbox';
 
 export interface TestServerOptions {
@@ -37,7 +40,15 @@ export interface TestServer {
   /** The in-process sandbox's base URL (its control API is under `/sandbox`), or null. */
   sandboxUrl: string | null;
   mode: PaymentMode;
+  /** The SQLite file (the sandbox's file lies beside it on PostgreSQL too). */
   databasePath: string;
+  /** `sqlite` or `postgres`: which database this server uses. */
+  storage: 'sqlite' | 'postgres';
+  /**
+   * Rows of a query on the server's database (`?` placeholders, SQL both databases take). On
+   * SQLite only a statement that returns rows is taken: a write ends with `RETURNING`.
+   */
+  rows<T = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T[]>;
   /** The admin bearer token, or null when ADMIN_TOKEN is unset. */
   adminToken: string | null;
   /** The Latipay account the server uses (tests sign notifications with apiKey). */
@@ -50,6 +61,8 @@ export interface TestServer {
   logEntries(): Record<string, unknown>[];
   /** Stops the server and deletes its temporary directory. */
   close(): Promise<void>;
+  /** Stops the server, keeping its database (close() still deletes it). */
+  stop(): Promise<void>;
   /** Stops this server, keeping the database, and starts a new one on the same file and port. */
   restart(options?: TestServerOptions): Promise<TestServer>;
 }
@@ -72,6 +85,9 @@ export const TEST_DEFAULT_ENV: Env = {
   RATE_LIMIT_NOTIFY_REFUSALS_PER_IP: '0',
   RATE_LIMIT_REFRESH_INTERVAL_MS: '0',
   RATE_LIMIT_ADMIN_FAILURES_PER_IP: '0',
+  // Background queries would change the counts of Latipay calls tests check; the reconciler's
+  // own tests turn it on.
+  RECONCILE_MAX_QPS: '0',
 };
 
 function buildEnv(base: Env, overrides: Env = {}): Env {
@@ -83,7 +99,7 @@ function buildEnv(base: Env, overrides: Env = {}): Env {
   return env;
 }
 
-async function launch(env: Env, options: TestServerOptions, tempDir: string): Promise<TestServer> {
+async function launch(env: Env, options: TestServerOptions, tempDir: string, dropDatabase: () => Promise<void>): Promise<TestServer> {
   const config = loadConfig(env);
   const logs: string[] = [];
   const running = await startServer(config, { logStream: { write: (line) => void logs.push(line) }, sandbox: options.sandbox });
@@ -117,36 +133,45 @@ async function launch(env: Env, options: TestServerOptions, tempDir: string): Pr
     sandboxUrl: running.sandboxUrl,
     mode: running.mode,
     databasePath: config.databasePath,
+    storage: running.storage.kind,
+    rows: (sql, ...params) => running.storage.sql.all(sql, params),
     adminToken: config.adminToken,
     latipay: { userId: config.latipay.userId, walletId: config.latipay.walletId, apiKey: config.latipay.apiKey },
     logs,
     logEntries: () => logs.map((line) => JSON.parse(line) as Record<string, unknown>),
+    stop,
     async close() {
       await stop();
+      await dropDatabase();
       rmSync(tempDir, { recursive: true, force: true });
     },
     /** On the same port, as `npm start` would: Latipay's callbacks of earlier orders still reach it. */
     async restart(next: TestServerOptions = {}) {
       await stop();
       const samePort = { PORT: new URL(running.url).port, ...next.env };
-      return launch(buildEnv(env, samePort), { ...options, ...next }, tempDir);
+      return launch(buildEnv(env, samePort), { ...options, ...next }, tempDir, dropDatabase);
     },
   };
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const tempDir = mkdtempSync(path.join(os.tmpdir(), 'shop-test-'));
+  // A test that names DATABASE_URL (a database of its own, or undefined for SQLite) gets no other.
+  const database = testStorage() === 'postgres' && !('DATABASE_URL' in (options.env ?? {})) ? await createTestDatabase() : null;
+  const dropDatabase = async () => database?.drop();
   const env = buildEnv(
     {
       ...TEST_DEFAULT_ENV,
       DATABASE_PATH: path.join(tempDir, 'shop.sqlite'),
+      ...(database ? { DATABASE_URL: database.url } : {}),
       ADMIN_TOKEN: `test-admin-${randomBytes(12).toString('hex')}`,
     },
     options.env,
   );
   try {
-    return await launch(env, options, tempDir);
+    return await launch(env, options, tempDir, dropDatabase);
   } catch (err) {
+    await dropDatabase();
     rmSync(tempDir, { recursive: true, force: true });
     throw err;
   }

@@ -13,6 +13,17 @@ import {
 import { ALIPAY_SANDBOX_DEV } from '../../alipay-sandbox';
 import { AlipayKeyError, parseAlipayKeys, type AppKeyType } from '../alipay/keys';
 import { CatalogError, loadCatalog, type Catalog } from '../catalog';
+import {
+  DEFAULT_ORDER_EXPIRES_AFTER_S,
+  dashboardConfig,
+  databaseConfig,
+  metricsConfig,
+  reconcileConfig,
+  type DashboardConfig,
+  type DatabaseConfig,
+  type MetricsConfig,
+  type ReconcileConfig,
+} from './operations';
 
 export { ConfigError, type Env } from '../../env/parsers';
 
@@ -35,7 +46,9 @@ export interface AppConfig {
   host: string;
   /** null: `http://127.0.0.1:<listening port>`. */
   publicBaseUrl: string | null;
+  /** The SQLite file (DATABASE_PATH), used unless DATABASE_URL selects PostgreSQL. */
   databasePath: string;
+  database: DatabaseConfig;
   catalogPath: string;
   catalog: Catalog;
   currency: string;
@@ -59,6 +72,10 @@ export interface AppConfig {
   sessionTtlS: number;
   /** Alipay's OpenAPI for signing shoppers in; null: the in-process stand-in (ALIPAY_APP_ID unset). */
   alipay: AlipayConfig | null;
+  reconcile: ReconcileConfig;
+  orderExpiresAfterS: number;
+  metrics: MetricsConfig;
+  dashboard: DashboardConfig;
 }
 
 export interface AlipayConfig {
@@ -269,6 +286,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     host,
     publicBaseUrl,
     databasePath,
+    database: databaseConfig(env, databasePath),
     ...catalogAt(env, cwd, currency),
     currency,
     latipay,
@@ -283,5 +301,9 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     limits: rateLimits(env),
     sessionTtlS: integer(env, 'SESSION_TTL_S', 7 * 24 * 3600, 1, 365 * 24 * 3600),
     alipay: alipay(env, cwd, production),
+    reconcile: reconcileConfig(env),
+    orderExpiresAfterS: integer(env, 'ORDER_EXPIRES_AFTER_S', DEFAULT_ORDER_EXPIRES_AFTER_S, 1, 30 * 24 * 3600),
+    metrics: metricsConfig(env, MIN_ADMIN_TOKEN_LENGTH),
+    dashboard: dashboardConfig(env),
   };
 }

@@ -31,16 +31,16 @@ export function outcomeOf(latipayStatus: string): PaymentResultOutcome | null {
  * The one state machine for payment results, used by notifications and queries alike.
  * Returns the new status, or null when the result changes nothing.
  * - paid: applied to any order whose money has not moved yet, including `failed` (a late
- *   success after a failure means money moved) and `create_failed`/`creating` (Latipay
- *   created the order although we never saw its answer, and it was paid).
+ *   success after a failure means money moved), `expired` (the same, and an anomaly), and
+ *   `create_failed`/`creating` (Latipay created the order although we never saw its answer,
+ *   and it was paid).
  * - failed: only a `pending` order fails; nothing that is paid or refunded goes back.
  * - pending: never changes anything.
  */
 export function nextStatus(current: OrderStatus, outcome: PaymentResultOutcome): OrderStatus | null {
   if (outcome === 'paid') {
-    return current === 'pending' || current === 'failed' || current === 'creating' || current === 'create_failed'
-      ? 'paid'
-      : null;
+    const unpaid: readonly OrderStatus[] = ['pending', 'failed', 'expired', 'creating', 'create_failed'];
+    return unpaid.includes(current) ? 'paid' : null;
   }
   if (outcome === 'failed') return current === 'pending' ? 'failed' : null;
   return null;
@@ -48,5 +48,5 @@ export function nextStatus(current: OrderStatus, outcome: PaymentResultOutcome):
 
 /** Orders whose payment result may still change, and so are worth asking Latipay about. */
 export function isPaymentOpen(status: OrderStatus): boolean {
-  return status === 'pending' || status === 'failed';
+  return status === 'pending' || status === 'failed' || status === 'expired';
 }

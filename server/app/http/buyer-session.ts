@@ -18,7 +18,7 @@ export function requireBuyer(ctx: AppContext) {
   return async (request: FastifyRequest): Promise<void> => {
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? BEARER.exec(header) : null;
-    const buyerId = match ? buyerOfToken(ctx, match[1]) : null;
+    const buyerId = match ? await buyerOfToken(ctx, match[1]) : null;
     if (buyerId === null) throw unauthorized();
     buyers.set(request, buyerId);
   };

@@ -31,9 +31,18 @@ function rateLimited(retryAfterS: number, what: string): HttpError {
   return new HttpError(429, 'rate_limited', `too many ${what}; retry in ${retryAfterS} s`);
 }
 
-/** Answers 429 with Retry-After. */
-export function refuse(reply: FastifyReply, retryAfterMs: number, what: string): never {
+/** Which limit refused each request answered 429, for the metrics (metrics/http-metrics.ts). */
+const refusals = new WeakMap<FastifyRequest, string>();
+
+/** The name of the limit that refused the request, if one did. */
+export function refusedBy(request: FastifyRequest): string | undefined {
+  return refusals.get(request);
+}
+
+/** Answers 429 with Retry-After; `limit` names the limit in the metrics. */
+export function refuse(reply: FastifyReply, retryAfterMs: number, what: string, limit = 'other'): never {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  refusals.set(reply.request, limit);
   void reply.header('retry-after', String(seconds));
   throw rateLimited(seconds, what);
 }
@@ -69,7 +78,7 @@ export function requestLimit(app: FastifyInstance, limit: RequestLimit): Limiter
     async enforce(request, reply) {
       if (limit.key(request) === null) return;
       const result = await check(request);
-      if (!result.isAllowed && result.isExceeded) refuse(reply, result.ttl, limit.what);
+      if (!result.isAllowed && result.isExceeded) refuse(reply, result.ttl, limit.what, limit.name);
     },
     async count(request) {
       if (limit.key(request) !== null) await check(request);

@@ -96,7 +96,7 @@ export const ERRORS = { '4xx': ErrorResponse, '5xx': ErrorResponse };
 
 const Refund = Type.Object({ id: Type.String(), amount: Money, reason: Type.String(), createdAt: Timestamp });
 
-const ORDER_STATUSES = ['creating', 'create_failed', 'pending', 'paid', 'failed', 'partially_refunded', 'refunded'] as const;
+const ORDER_STATUSES = ['creating', 'create_failed', 'pending', 'paid', 'failed', 'partially_refunded', 'refunded', 'expired'] as const;
 const OrderItem = Type.Object({
   productId: Type.String(),
   name: Type.String(),

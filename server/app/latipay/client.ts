@@ -7,6 +7,9 @@ import { addToRequestLine } from '../request-log';
 import { LatipayCallError } from './call-error';
 import { HttpTimeoutError, LatipayTransport } from './transport';
 
+/** How a call ended: answered code 0, a refusal (code != 0), another HTTP status, an unreadable answer, no answer in time, no connection. */
+export type LatipayCallOutcome = 'ok' | 'rejected' | 'http_error' | 'malformed' | 'timeout' | 'unreachable';
+
 export interface LatipayClientOptions {
   /** Read per call: the in-process sandbox's URL is known only once the server listens. */
   baseUrl: () => string;
@@ -14,6 +17,8 @@ export interface LatipayClientOptions {
   walletId: string;
   apiKey: string;
   timeoutMs: number;
+  /** Told of every call once it ends (the metrics): operation, outcome, duration. */
+  onCall?: (operation: string, outcome: LatipayCallOutcome, seconds: number) => void;
 }
 
 export interface CreatedOrder {
@@ -122,6 +127,7 @@ export class LatipayClient {
     log: FastifyBaseLogger,
   ): Promise<Json> {
     const started = Date.now();
+    const ended = (outcome: LatipayCallOutcome) => this.options.onCall?.(operation, outcome, (Date.now() - started) / 1000);
     let status: number;
     let text: string;
     try {
@@ -133,6 +139,7 @@ export class LatipayClient {
       }));
     } catch (err) {
       const timedOut = err instanceof HttpTimeoutError;
+      ended(timedOut ? 'timeout' : 'unreachable');
       const code = (err as { code?: unknown }).code;
       // Operation, duration and error code only: URLs carry signatures, bodies carry data.
       const error = timedOut ? 'timeout' : typeof code === 'string' ? code : 'request failed';
@@ -148,6 +155,7 @@ export class LatipayClient {
       body = undefined;
     }
     const code = isRecord(body) ? body.code : undefined;
+    ended(status !== 200 ? 'http_error' : typeof code !== 'number' ? 'malformed' : code === 0 ? 'ok' : 'rejected');
     // A refusal is logged by its code only: its message can describe the signed request.
     const latipay = { operation, ms: Date.now() - started, httpStatus: status, code };
     // A request makes one Latipay call at most: a successful one goes on the request's line.

@@ -18,6 +18,9 @@ import { listAnomalies } from '../services/anomalies';
 import { refundOrder } from '../services/refund-order';
 import { resolveRefund } from '../services/resolve-refund';
 
+/** Who acts through the admin API, in an order's timeline (the dashboard names its session). */
+const API_ACTOR = 'admin:api';
+
 /** The admin API under /api/admin: every route needs `Authorization: Bearer $ADMIN_TOKEN`. */
 export function adminRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -43,6 +46,7 @@ export function adminRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             amountCents,
             reason: request.body.reason.trim(),
             idempotencyKey: request.headers['idempotency-key'] ?? null,
+            actor: API_ACTOR,
           },
           request.log,
         );
@@ -55,7 +59,7 @@ export function adminRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       { schema: { params: RefundParams, body: ResolveRefundBody, response: { 200: ResolveRefundResponse, ...ERRORS } } },
       async (request) => {
         const { outcome, note } = request.body;
-        return resolveRefund(ctx, request.params.refundId, { outcome, note: note?.trim() || null }, request.log);
+        return resolveRefund(ctx, request.params.refundId, { outcome, note: note?.trim() || null }, API_ACTOR, request.log);
       },
     );
 

@@ -16,6 +16,9 @@ const FORM = 'application/x-www-form-urlencoded';
  */
 const NotificationForm = Type.Object({}, { additionalProperties: true });
 
+/** How a refused notification is counted in the metrics (others by their error code). */
+const OUTCOMES: Record<number, string> = { 403: 'invalid_signature', 404: 'unknown_order' };
+
 const REFUSALS: Record<number, string> = {
   403: 'notification with an invalid signature refused',
   404: 'notification for an unknown order refused',
@@ -48,8 +51,9 @@ export function notifyRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           throw new HttpError(415, 'unsupported_media_type', `notifications must be ${FORM}`);
         }
         try {
-          await receiveNotification(ctx, request.body, request.log);
+          ctx.metrics.notifications.inc({ outcome: await receiveNotification(ctx, request.body, request.log) });
         } catch (err) {
+          ctx.metrics.notifications.inc({ outcome: err instanceof HttpError ? (OUTCOMES[err.statusCode] ?? err.code) : 'error' });
           const refusal = err instanceof HttpError ? REFUSALS[err.statusCode] : undefined;
           if (refusal === undefined) throw err;
           const { merchant_reference: merchantReference } = request.body as { merchant_reference?: unknown };

@@ -61,7 +61,7 @@ export async function payAtSandboxCashier(
   action: SandboxCashierAction,
   log: FastifyBaseLogger,
 ): Promise<SandboxSettleResponse> {
-  const order = ownOrder(ctx, buyerId, merchantReference);
+  const order = await ownOrder(ctx, buyerId, merchantReference);
   if (order.status !== 'pending') {
     throw new HttpError(409, 'order_not_pending', `the order is ${order.status}; only a pending order can be paid at the sandbox cashier`);
   }
@@ -71,5 +71,5 @@ export async function payAtSandboxCashier(
     if (!result.ok) throw controlFailure(result);
   }
   log.info({ merchantReference, action, resultCode }, 'sandbox cashier');
-  return { resultCode, order: viewOrder(ctx.stores, ctx.stores.orders.get(merchantReference)!) };
+  return { resultCode, order: await viewOrder(ctx.storage, (await ctx.storage.orders.get(merchantReference))!) };
 }

@@ -8,17 +8,18 @@ const ANOMALY_LIMIT = 100;
  * outcome is unknown (with how they were resolved), and the refunds still held until someone
  * resolves them.
  */
-export function listAnomalies(ctx: AppContext) {
-  const { anomalies, refunds } = ctx.stores;
+export async function listAnomalies(ctx: AppContext) {
+  const { anomalies, refunds } = ctx.storage;
+  const [found, held] = await Promise.all([anomalies.latest(ANOMALY_LIMIT), refunds.held()]);
   return {
-    anomalies: anomalies.latest(ANOMALY_LIMIT).map((row) => ({
+    anomalies: found.map((row) => ({
       id: row.id,
       merchantReference: row.merchant_reference,
       kind: row.kind,
       details: JSON.parse(row.details) as Record<string, unknown>,
       createdAt: row.created_at,
     })),
-    heldRefunds: refunds.held().map((row) => ({
+    heldRefunds: held.map((row) => ({
       refundId: row.id,
       merchantReference: row.merchant_reference,
       amount: formatCents(row.amount_cents),

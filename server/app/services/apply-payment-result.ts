@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { formatCents } from '../../latipay/amount';
 import { nextStatus, type PaymentResultOutcome, type PaymentState } from '../domain/payment-state';
 import { addToRequestLine } from '../request-log';
-import type { Stores } from '../store';
+import type { Storage, Stores } from '../store';
 import type { AnomalyKind } from '../store/anomalies';
 import { nowIso } from '../store/db';
 import type { ResultEffect } from '../store/payment-results';
@@ -43,45 +43,50 @@ function anomalyOf(order: PaymentState, result: PaymentResult): AnomalyKind | nu
  * never marked paid) or the state machine decides. Returns undefined, changing nothing, for
  * an unknown order.
  */
-export function applyPaymentResult(stores: Stores, result: PaymentResult): AppliedResult | undefined {
-  return stores.transaction((): AppliedResult | undefined => {
-    let order = stores.orders.getPaymentState(result.merchantReference);
-    if (!order) return undefined;
-    const now = nowIso();
-    let outcome: ResultEffect = 'no_change';
-    const anomaly = anomalyOf(order, result);
-    if (anomaly) {
-      outcome = 'anomaly';
-      stores.anomalies.record(
-        order.merchant_reference,
-        anomaly,
-        {
-          source: result.source,
-          latipayStatus: result.latipayStatus,
-          expected: { amount: formatCents(order.amount_cents), currency: order.currency },
-          received: { amount: result.amount, currency: result.currency },
-        },
-        now,
-      );
-    } else {
-      const to = result.outcome && nextStatus(order.status, result.outcome);
-      if (to) {
-        const changed = stores.orders.changeStatus({
-          merchantReference: order.merchant_reference,
-          from: order.status,
-          to,
-          paidAt: to === 'paid' ? now : null,
-          now,
-        });
-        if (changed) {
-          order = changed;
-          outcome = 'applied';
+export function applyPaymentResult(storage: Storage, result: PaymentResult): Promise<AppliedResult | undefined> {
+  return storage.transaction((tx) => applyInTransaction(tx, result));
+}
+
+/** applyPaymentResult inside a transaction in progress (the order's row is locked on PostgreSQL). */
+export async function applyInTransaction(stores: Stores, result: PaymentResult): Promise<AppliedResult | undefined> {
+  let order = await stores.orders.getPaymentState(result.merchantReference);
+  if (!order) return undefined;
+  const now = nowIso();
+  let outcome: ResultEffect = 'no_change';
+  const anomaly = anomalyOf(order, result);
+  if (anomaly) {
+    outcome = 'anomaly';
+    await stores.anomalies.record(
+      order.merchant_reference,
+      anomaly,
+      {
+        source: result.source,
+        latipayStatus: result.latipayStatus,
+        expected: { amount: formatCents(order.amount_cents), currency: order.currency },
+        received: { amount: result.amount, currency: result.currency },
+      },
+      now,
+    );
+  } else {
+    const to = result.outcome && nextStatus(order.status, result.outcome);
+    if (to) {
+      const from = order.status;
+      const changed = await stores.orders.changeStatus({ merchantReference: order.merchant_reference, from, to, paidAt: to === 'paid' ? now : null, now });
+      if (changed) {
+        order = changed;
+        outcome = 'applied';
+        // Money moved after the order was given up: it is paid, and a person should know.
+        if (from === 'expired') {
+          const details = { source: result.source, amount: result.amount, currency: result.currency };
+          await stores.anomalies.record(order.merchant_reference, 'paid_after_expiry', details, now);
         }
       }
     }
-    // Every notification is kept; a query answer only when it changed something or is an
-    // anomaly, so a shopper polling `?refresh=true` does not fill the table.
-    if (result.source === 'notify' || outcome !== 'no_change') stores.paymentResults.insert({
+  }
+  // Every notification is kept; a query answer only when it changed something or is an
+  // anomaly, so a shopper polling `?refresh=true` does not fill the table.
+  if (result.source === 'notify' || outcome !== 'no_change') {
+    await stores.paymentResults.insert({
       source: result.source,
       merchantReference: order.merchant_reference,
       status: result.latipayStatus,
@@ -91,8 +96,8 @@ export function applyPaymentResult(stores: Stores, result: PaymentResult): Appli
       outcome,
       receivedAt: now,
     });
-    return { order, outcome };
-  });
+  }
+  return { order, outcome };
 }
 
 /** Logs what applyPaymentResult did, once it is committed. */
@@ -114,11 +119,4 @@ export function logPaymentResult(result: PaymentResult, applied: AppliedResult |
     const payment = { merchantReference, source, latipayStatus, outcome, status: order.status };
     addToRequestLine(log, { payment }, 'payment result processed');
   }
-}
-
-/** applyPaymentResult in its own transaction, then logged. */
-export function applyAndLogPaymentResult(stores: Stores, result: PaymentResult, log: FastifyBaseLogger): AppliedResult | undefined {
-  const applied = applyPaymentResult(stores, result);
-  logPaymentResult(result, applied, log);
-  return applied;
 }

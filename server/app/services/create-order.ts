@@ -9,6 +9,7 @@ import { LatipayCallError, latipayHttpError } from '../latipay/call-error';
 import { viewOrder } from './order-view';
 import type { NewOrder, StoredLine } from '../store/orders';
 import { callOnce, stillInProgress } from './idempotency';
+import { firstCheckAt, scheduleRules } from './reconciler-schedule';
 
 export interface CreateOrderInput {
   lines: CartLine[];
@@ -20,8 +21,8 @@ export interface CreateOrderInput {
 /** Idempotency-Key scope: per signed-in buyer, so nobody can replay another buyer's key. */
 const buyerScope = (buyerId: string) => `buyer:${buyerId}`;
 
-function response(ctx: AppContext, merchantReference: string): CreateOrderResponse {
-  const order = ctx.stores.orders.get(merchantReference)!;
+async function response(ctx: AppContext, merchantReference: string): Promise<CreateOrderResponse> {
+  const order = (await ctx.storage.orders.get(merchantReference))!;
   if (order.status === 'creating') throw stillInProgress();
   if (order.status === 'create_failed' || order.gatewaydata === null) {
     throw recordedError(
@@ -30,7 +31,7 @@ function response(ctx: AppContext, merchantReference: string): CreateOrderRespon
     );
   }
   return {
-    order: viewOrder(ctx.stores, order),
+    order: await viewOrder(ctx.storage, order),
     gatewaydata: JSON.parse(order.gatewaydata) as GatewayData,
     mode: ctx.mode,
   };
@@ -61,22 +62,32 @@ async function callLatipay(
       },
       log,
     );
-    const recorded = await ctx.groupCommit.run(() =>
-      ctx.stores.orders.markCreated(merchantReference, created.latipayOrderId, created.gatewaydataJson, nowIso()),
-    );
+    const recorded = await ctx.storage.transaction(async (tx) => {
+      const now = nowIso();
+      const row = await tx.orders.markCreated(merchantReference, created.latipayOrderId, created.gatewaydataJson, now);
+      const details = { latipayOrderId: created.latipayOrderId, status: row?.status };
+      await tx.events.record({ merchantReference, kind: 'latipay_created', actor: 'latipay', details, at: now });
+      return row;
+    });
+    ctx.metrics.orderCreations.inc({ outcome: 'created' });
     // The same as response() would read back, without reading the row and its gatewaydata again.
-    return recorded && { order: viewOrder(ctx.stores, recorded), gatewaydata: created.gatewaydata, mode: ctx.mode };
+    return recorded && { order: await viewOrder(ctx.storage, recorded), gatewaydata: created.gatewaydata, mode: ctx.mode };
   } catch (err) {
     const apiError = err instanceof LatipayCallError ? latipayHttpError(err, 'create the order') : null;
     if (!apiError) log.error({ err }, 'creating the order failed');
     const failure = apiError ?? new HttpError(500, 'internal_error', 'the order could not be created');
-    await ctx.groupCommit.run(() =>
-      ctx.stores.orders.markCreateFailed(
-        merchantReference,
-        { status: failure.statusCode, code: failure.code, message: failure.message },
-        nowIso(),
-      ),
-    );
+    const mayHaveReachedLatipay = err instanceof LatipayCallError ? err.mayHaveReachedLatipay : true;
+    await ctx.storage.transaction(async (tx) => {
+      const now = nowIso();
+      const recorded = { status: failure.statusCode, code: failure.code, message: failure.message };
+      await tx.orders.markCreateFailed(merchantReference, recorded, now);
+      // An order Latipay may have created may have been paid too: the reconciler keeps the
+      // check set at insert and asks. One that never reached Latipay has nothing to ask about.
+      if (!mayHaveReachedLatipay) await tx.orders.scheduleCheck(merchantReference, 0, null);
+      const details = { ...recorded, mayHaveReachedLatipay };
+      await tx.events.record({ merchantReference, kind: 'latipay_create_failed', actor: 'latipay', details, at: now });
+    });
+    ctx.metrics.orderCreations.inc({ outcome: failure.code });
     return undefined;
   }
 }
@@ -130,7 +141,7 @@ export async function createOrder(
       refundId: null,
     },
     {
-      record: (now) => ctx.stores.orders.insert({ ...order, createdAt: now }),
+      record: (tx, now) => tx.orders.insert({ ...order, createdAt: now, nextCheckAt: firstCheckAt(now, scheduleRules(ctx.config)) }),
       call: () => callLatipay(ctx, order, input.ip, log),
       answer: (id) => response(ctx, id),
     },

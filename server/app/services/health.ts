@@ -1,7 +1,7 @@
 import type { AppContext } from '../context';
 
 /** GET /healthz: the database answers, and which Latipay this server pays through. */
-export function checkHealth(ctx: AppContext): { status: 'ok'; mode: AppContext['mode'] } {
-  ctx.stores.ping();
+export async function checkHealth(ctx: AppContext): Promise<{ status: 'ok'; mode: AppContext['mode'] }> {
+  await ctx.storage.ping();
   return { status: 'ok', mode: ctx.mode };
 }

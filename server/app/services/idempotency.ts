@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AppContext } from '../context';
+import type { Stores } from '../store';
 import { HttpError, recordedError } from '../errors';
 import { nowIso } from '../store/db';
 
@@ -17,8 +18,11 @@ export function idempotencyConflict(): HttpError {
   return new HttpError(409, 'idempotency_conflict', 'this Idempotency-Key was already used with a different request');
 }
 
+/** The answer while the request that holds the key is still calling Latipay. */
+class StillInProgress extends HttpError {}
+
 export function stillInProgress(): HttpError {
-  return new HttpError(409, 'idempotency_conflict', 'a request with this Idempotency-Key is still being processed; retry shortly');
+  return new StillInProgress(409, 'idempotency_conflict', 'a request with this Idempotency-Key is still being processed; retry shortly');
 }
 
 /** A request that makes one Latipay call, keyed by an optional Idempotency-Key. */
@@ -38,14 +42,37 @@ export interface IdempotentSteps<T> {
    * Inside the transaction, once the key is claimed: records the new request, or refuses it by
    * throwing an HttpError before it has written anything (the refusal is stored with the key).
    */
-  record(now: string): void;
+  record(tx: Stores, now: string): Promise<void>;
   /**
    * Outside the transaction: calls Latipay and records the outcome. Never throws for a Latipay
    * failure. May resolve with the answer built from what it recorded, saving answer() a read.
    */
   call(): Promise<T | undefined>;
-  /** What was recorded for the request: its answer, or the recorded error thrown. */
-  answer(id: string): T;
+  /**
+   * What was recorded for the request: its answer, or the recorded error thrown; stillInProgress()
+   * while the request that made it is still calling Latipay.
+   */
+  answer(id: string): Promise<T>;
+}
+
+/** How often, and how long at most, a repeat polls for the answer of a request another instance is making. */
+const POLL_MS = 50;
+
+/**
+ * The answer of a request made elsewhere: by another instance (PostgreSQL), which this one
+ * cannot wait for directly, so it reads the outcome again until it is recorded, for at most
+ * `waitMs` (how long the Latipay call may last), then answers that it is still in progress.
+ */
+async function recordedAnswer<T>(answer: () => Promise<T>, waitMs: number): Promise<T> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      return await answer();
+    } catch (err) {
+      if (!(err instanceof StillInProgress) || Date.now() >= deadline) throw err;
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
 }
 
 /**
@@ -55,11 +82,11 @@ export interface IdempotentSteps<T> {
  * waits for that call if it is still in flight here, then both answer what was recorded.
  */
 export async function callOnce<T>(ctx: AppContext, request: IdempotentRequest, steps: IdempotentSteps<T>): Promise<T> {
-  const { stores } = ctx;
   // What the request made: the refund when there is one, else the order.
   const ownId = request.refundId ?? request.merchantReference;
-  // Shares its commit with the other requests of this moment (GroupCommit): answered only once committed.
-  const claimed = await ctx.groupCommit.run((): { id: string; replay: boolean } | { refused: HttpError } => {
+  // On PostgreSQL a duplicate key sent to another instance at the same moment waits at
+  // claim() for this transaction, then finds the key taken.
+  const claimed = await ctx.storage.transaction(async (stores): Promise<{ id: string; replay: boolean } | { refused: HttpError }> => {
     const now = nowIso();
     if (request.key !== null) {
       const row = {
@@ -71,8 +98,8 @@ export async function callOnce<T>(ctx: AppContext, request: IdempotentRequest, s
         refund_id: request.refundId,
         created_at: now,
       };
-      if (!stores.idempotencyKeys.claim(row)) {
-        const earlier = stores.idempotencyKeys.find(row.scope, row.endpoint, row.key)!;
+      if (!(await stores.idempotencyKeys.claim(row))) {
+        const earlier = (await stores.idempotencyKeys.find(row.scope, row.endpoint, row.key))!;
         if (earlier.request_hash !== row.request_hash) throw idempotencyConflict();
         if (earlier.refusal_status !== null) {
           const { refusal_status: status, refusal_code: code, refusal_message: message } = earlier;
@@ -81,15 +108,15 @@ export async function callOnce<T>(ctx: AppContext, request: IdempotentRequest, s
         return { id: earlier.refund_id ?? earlier.merchant_reference!, replay: true };
       }
       try {
-        steps.record(now);
+        await steps.record(stores, now);
       } catch (err) {
         if (!(err instanceof HttpError)) throw err;
-        stores.idempotencyKeys.refuse(row, { status: err.statusCode, code: err.code, message: err.message });
+        await stores.idempotencyKeys.refuse(row, { status: err.statusCode, code: err.code, message: err.message });
         return { refused: err };
       }
       return { id: ownId, replay: false };
     }
-    steps.record(now);
+    await steps.record(stores, now);
     return { id: ownId, replay: false };
   });
   if ('refused' in claimed) throw claimed.refused;
@@ -97,7 +124,7 @@ export async function callOnce<T>(ctx: AppContext, request: IdempotentRequest, s
   const inflightKey = `${request.endpoint}:${id}`;
   if (replay) {
     await ctx.inflight.settled(inflightKey);
-    return steps.answer(id);
+    return recordedAnswer(() => steps.answer(id), ctx.config.latipay.timeoutMs + 1000);
   }
   // Without a key no later request can be a repeat of this one, so there is no one to tell.
   const fresh = request.key === null ? await steps.call() : await ctx.inflight.run(inflightKey, steps.call);

@@ -44,6 +44,6 @@ export function toOrder(row: OrderViewRow, refunds: RefundRow[]): Order {
 }
 
 /** The API's Order for a row, with its refunds (none to look up while nothing is refunded). */
-export function viewOrder(stores: Stores, row: OrderViewRow): Order {
-  return toOrder(row, row.refunded_cents === 0 ? [] : stores.refunds.succeededFor(row.merchant_reference));
+export async function viewOrder(stores: Stores, row: OrderViewRow): Promise<Order> {
+  return toOrder(row, row.refunded_cents === 0 ? [] : await stores.refunds.succeededFor(row.merchant_reference));
 }

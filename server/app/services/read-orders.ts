@@ -9,8 +9,8 @@ import { refreshOrder } from './refresh-order';
 export const PAGE_SIZE = 20;
 
 /** The buyer's own order, or 404 (another buyer's order is not found, as an unknown one). */
-export function ownOrder(ctx: AppContext, buyerId: string, merchantReference: string): OrderRow {
-  const order = ctx.stores.orders.get(merchantReference);
+export async function ownOrder(ctx: AppContext, buyerId: string, merchantReference: string): Promise<OrderRow> {
+  const order = await ctx.storage.orders.get(merchantReference);
   if (!order || order.buyer_id !== buyerId) throw notFound('no order with this merchant reference');
   return order;
 }
@@ -26,21 +26,25 @@ export async function readOrder(
   refresh: boolean,
   log: FastifyBaseLogger,
 ): Promise<Order> {
-  const { orders } = ctx.stores;
-  const order = ownOrder(ctx, buyerId, merchantReference);
+  const { orders } = ctx.storage;
+  const order = await ownOrder(ctx, buyerId, merchantReference);
   if (refresh) await refreshOrder(ctx, order, log);
-  return viewOrder(ctx.stores, refresh ? orders.get(merchantReference)! : order);
+  return viewOrder(ctx.storage, refresh ? (await orders.get(merchantReference))! : order);
 }
 
 /**
  * GET /api/orders: a page of the buyer's orders, newest first, and the cursor of the next
  * (older) page: the last order's reference, or null when there is none.
  */
-export function listBuyerOrders(ctx: AppContext, buyerId: string, before: string | null): { orders: Order[]; nextBefore: string | null } {
-  const rows = ctx.stores.orders.listByBuyer(buyerId, PAGE_SIZE + 1, before);
+export async function listBuyerOrders(
+  ctx: AppContext,
+  buyerId: string,
+  before: string | null,
+): Promise<{ orders: Order[]; nextBefore: string | null }> {
+  const rows = await ctx.storage.orders.listByBuyer(buyerId, PAGE_SIZE + 1, before);
   const page = rows.slice(0, PAGE_SIZE);
   return {
-    orders: page.map((row) => viewOrder(ctx.stores, row)),
+    orders: await Promise.all(page.map((row) => viewOrder(ctx.storage, row))),
     nextBefore: rows.length > PAGE_SIZE ? page[page.length - 1].merchant_reference : null,
   };
 }

@@ -6,7 +6,7 @@ import type { AppContext } from '../context';
 import { nowIso } from '../store/db';
 import { LatipayCallError, latipayHttpError } from '../latipay/call-error';
 import { isPaymentOpen, outcomeOf } from '../domain/payment-state';
-import { applyAndLogPaymentResult } from './apply-payment-result';
+import { applyInTransaction, logPaymentResult, type PaymentResult } from './apply-payment-result';
 import type { OrderRow } from '../store/orders';
 
 const ACTION = 'check the payment';
@@ -36,8 +36,12 @@ function signedAmount(answer: QueryAnswer, order: OrderRow, apiKey: string): { a
   return null;
 }
 
-/** Asks Latipay, verifies the answer and applies it. */
-async function checkWithLatipay(ctx: AppContext, order: OrderRow, log: FastifyBaseLogger): Promise<void> {
+/**
+ * Asks Latipay about the order, verifies the answer and applies it (the shopper's refresh and
+ * the reconciler: `actor` in the order's timeline). Resolves with Latipay's status. Throws HttpError when Latipay cannot
+ * answer usefully.
+ */
+export async function checkWithLatipay(ctx: AppContext, order: OrderRow, actor: string, log: FastifyBaseLogger): Promise<string> {
   let answer: QueryAnswer;
   try {
     answer = await ctx.latipay.queryOrder(order.merchant_reference, log);
@@ -50,30 +54,36 @@ async function checkWithLatipay(ctx: AppContext, order: OrderRow, log: FastifyBa
     log.warn({ merchantReference: order.merchant_reference }, 'Latipay query answer with an invalid signature');
     throw latipayHttpError(new LatipayCallError('invalid', 'the signature does not verify', { mayHaveReachedLatipay: true }), ACTION);
   }
+  const merchantReference = order.merchant_reference;
   // Our own call to Latipay about this reference: its order id may fill a missing one.
-  if (typeof answer.order_id === 'string' && answer.order_id !== '') {
-    ctx.stores.orders.fillLatipayOrderId(order.merchant_reference, answer.order_id, nowIso());
-  }
+  const latipayOrderId = typeof answer.order_id === 'string' && answer.order_id !== '' ? answer.order_id : null;
   const outcome = outcomeOf(answer.status);
+  // A pending answer changes nothing; it is not stored as a payment result so polling does not fill that table.
+  const result: PaymentResult | null =
+    outcome === null || outcome === 'pending'
+      ? null
+      : {
+          source: 'query',
+          merchantReference,
+          outcome,
+          latipayStatus: answer.status,
+          amount: signed.amount,
+          amountCents: signed.cents,
+          currency: answer.currency,
+          fields: { ...answer },
+        };
+  const applied = await ctx.storage.transaction(async (tx) => {
+    const now = nowIso();
+    if (latipayOrderId !== null) await tx.orders.fillLatipayOrderId(merchantReference, latipayOrderId, now);
+    const details = { status: answer.status, amount: signed.amount, currency: answer.currency };
+    await tx.events.record({ merchantReference, kind: 'latipay_queried', actor, details, at: now });
+    return result ? applyInTransaction(tx, result) : undefined;
+  });
+  if (result) logPaymentResult(result, applied, log);
   if (outcome === null) {
     throw latipayHttpError(new LatipayCallError('invalid', `unknown status "${answer.status}"`, { mayHaveReachedLatipay: true }), ACTION);
   }
-  // A pending answer changes nothing; it is not stored so polling does not fill the table.
-  if (outcome === 'pending') return;
-  applyAndLogPaymentResult(
-    ctx.stores,
-    {
-      source: 'query',
-      merchantReference: order.merchant_reference,
-      outcome,
-      latipayStatus: answer.status,
-      amount: signed.amount,
-      amountCents: signed.cents,
-      currency: answer.currency,
-      fields: { ...answer },
-    },
-    log,
-  );
+  return answer.status;
 }
 
 /**
@@ -90,6 +100,6 @@ export async function refreshOrder(ctx: AppContext, order: OrderRow, log: Fastif
   const intervalMs = ctx.config.limits.refreshIntervalMs;
   await ctx.inflight.join(`query:${order.merchant_reference}`, async () => {
     if (intervalMs > 0 && (await ctx.counters.hit(`refresh:${order.merchant_reference}`, intervalMs)).count > 1) return;
-    await checkWithLatipay(ctx, order, log);
+    await checkWithLatipay(ctx, order, 'shopper', log);
   });
 }

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Order, Refund } from '../../contract';
+import { formatCents } from '../../latipay/amount';
 import type { AppContext } from '../context';
 import { nowIso } from '../store/db';
 import { HttpError, notFound } from '../errors';
@@ -22,28 +23,40 @@ const NOT_REFUNDED = 'Latipay did not make this refund (resolved by a person); i
  * of a refund whose outcome was unknown. In one transaction: succeeded adds it to the
  * order's refunded amount; failed releases the amount it held.
  */
-export function resolveRefund(ctx: AppContext, refundId: string, resolution: RefundResolution, log: FastifyBaseLogger): ResolveRefundResponse {
-  const { stores } = ctx;
-  const refund = stores.transaction(() => {
-    const held = stores.refunds.get(refundId);
+export async function resolveRefund(
+  ctx: AppContext,
+  refundId: string,
+  resolution: RefundResolution,
+  actor: string,
+  log: FastifyBaseLogger,
+): Promise<ResolveRefundResponse> {
+  const refund = await ctx.storage.transaction(async (stores) => {
+    const held = await stores.refunds.get(refundId);
     if (!held) throw notFound('no refund with this id');
     if (held.status !== 'unknown') {
       throw new HttpError(409, 'refund_not_resolvable', `the refund is ${held.status}; only a refund whose outcome is unknown can be resolved`);
     }
     const now = nowIso();
     if (resolution.outcome === 'succeeded') {
-      stores.refunds.finish(refundId, 'unknown', 'succeeded', null, now);
-      stores.orders.addRefunded(held.merchant_reference, held.amount_cents, now);
+      await stores.refunds.finish(refundId, 'unknown', 'succeeded', null, now);
+      await stores.orders.addRefunded(held.merchant_reference, held.amount_cents, now);
     } else {
-      stores.refunds.finish(refundId, 'unknown', 'failed', { status: 502, code: 'latipay_error', message: NOT_REFUNDED }, now);
+      await stores.refunds.finish(refundId, 'unknown', 'failed', { status: 502, code: 'latipay_error', message: NOT_REFUNDED }, now);
     }
-    stores.anomalies.resolveRefund(refundId, { ...resolution, at: now });
-    return stores.refunds.get(refundId)!;
+    await stores.anomalies.resolveRefund(held.merchant_reference, refundId, { ...resolution, at: now });
+    await stores.events.record({
+      merchantReference: held.merchant_reference,
+      kind: 'refund_resolved',
+      actor,
+      details: { refundId, amount: formatCents(held.amount_cents), ...resolution },
+      at: now,
+    });
+    return (await stores.refunds.get(refundId))!;
   });
   const { merchant_reference: merchantReference } = refund;
   log.info({ refundId, merchantReference, outcome: resolution.outcome }, 'refund with unknown outcome resolved by an admin');
   return {
     refund: { ...toRefund(refund), status: refund.status },
-    order: viewOrder(stores, stores.orders.get(merchantReference)!),
+    order: await viewOrder(ctx.storage, (await ctx.storage.orders.get(merchantReference))!),
   };
 }

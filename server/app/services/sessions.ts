@@ -52,15 +52,15 @@ export async function createSession(ctx: AppContext, authCode: string, log: Fast
   const token = randomBytes(TOKEN_BYTES).toString('base64url');
   const now = nowIso();
   const expiresAt = new Date(Date.parse(now) + ctx.config.sessionTtlS * 1000).toISOString();
-  await ctx.groupCommit.run(() => {
-    ctx.stores.sessions.deleteExpired(now);
-    ctx.stores.sessions.insert({ token_hash: hashToken(token), buyer_id: buyerId, created_at: now, expires_at: expiresAt });
+  await ctx.storage.transaction(async (tx) => {
+    await tx.sessions.deleteExpired(now);
+    await tx.sessions.insert({ token_hash: hashToken(token), buyer_id: buyerId, created_at: now, expires_at: expiresAt });
   });
   return { token, expiresAt, buyer: { id: buyerId } };
 }
 
 /** The buyer of a session token, or null when the token is unknown or its session expired. */
-export function buyerOfToken(ctx: AppContext, token: string): string | null {
-  const session = ctx.stores.sessions.find(hashToken(token));
+export async function buyerOfToken(ctx: AppContext, token: string): Promise<string | null> {
+  const session = await ctx.storage.sessions.find(hashToken(token));
   return session && session.expires_at > nowIso() ? session.buyer_id : null;
 }

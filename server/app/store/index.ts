@@ -1,32 +1,45 @@
-import type { Db } from './db';
+import { createAdminSessionStore } from './admin-sessions';
 import { createAnomalyStore } from './anomalies';
+import { createEventStore } from './events';
 import { createIdempotencyKeyStore } from './idempotency-keys';
 import { createOrderStore } from './orders';
 import { createPaymentResultStore } from './payment-results';
 import { createRefundStore } from './refunds';
 import { createSessionStore } from './sessions';
+import type { Sql } from './sql';
 
 export type Stores = ReturnType<typeof createStores>;
 
-export function createStores(db: Db) {
-  // One transaction function for all: better-sqlite3 builds a new one per db.transaction() call.
-  const inTransaction = db.transaction((fn: () => unknown) => fn());
-  const ping = db.prepare('SELECT 1');
+/** The stores on one connection (or, for PostgreSQL, the pool, or a transaction's client). */
+export function createStores(sql: Sql) {
   return {
-    orders: createOrderStore(db),
-    idempotencyKeys: createIdempotencyKeyStore(db),
-    paymentResults: createPaymentResultStore(db),
-    refunds: createRefundStore(db),
-    anomalies: createAnomalyStore(db),
-    sessions: createSessionStore(db),
-    /** Throws when the database cannot answer. */
-    ping: (): void => void ping.get(),
-    /**
-     * Runs fn in one SQLite transaction (synchronous: nothing else interleaves): its own, or
-     * the one in progress. The one in progress is a GroupCommit batch, which runs each piece
-     * again alone should one throw, so a savepoint per piece would only cost time. So fn must
-     * let its errors through: one caught inside would leave its writes half done in the batch.
-     */
-    transaction: <T>(fn: () => T): T => (db.inTransaction ? fn() : (inTransaction.immediate(fn) as T)),
+    orders: createOrderStore(sql),
+    idempotencyKeys: createIdempotencyKeyStore(sql),
+    paymentResults: createPaymentResultStore(sql),
+    refunds: createRefundStore(sql),
+    anomalies: createAnomalyStore(sql),
+    sessions: createSessionStore(sql),
+    events: createEventStore(sql),
+    adminSessions: createAdminSessionStore(sql),
   };
+}
+
+/**
+ * Where the shop keeps everything: SQLite (store/sqlite.ts) or PostgreSQL (store/postgres.ts).
+ * Its stores read outside any transaction; every write goes through transaction().
+ */
+export interface Storage extends Stores {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Statements outside any transaction (for reports, the dashboard and tests). */
+  readonly sql: Sql;
+  /**
+   * Runs work in one transaction with the stores bound to it, and resolves once committed.
+   * Work must only touch the database through `tx` (it may run more than once: SQLite runs it
+   * again alone when a shared commit fails, PostgreSQL when a serialization failure or a
+   * deadlock aborts it) and must let its errors through, which roll everything back.
+   */
+  transaction<T>(work: (tx: Stores) => Promise<T>): Promise<T>;
+  /** Throws when the database cannot answer. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import type { OrderStatus } from '../../contract';
 import type { PaymentState } from '../domain/payment-state';
-import type { Db } from './db';
+import { skipLocked, type Sql } from './sql';
 
 export interface OrderRow {
   id: number;
@@ -23,6 +23,12 @@ export interface OrderRow {
   updated_at: string;
   /** The lines as JSON (StoredLine[]); null for orders made before carts (one line: product_id × quantity). */
   items: string | null;
+  /** When the reconciler should next ask Latipay about the order; null: never. */
+  next_check_at: string | null;
+  /** How many times the reconciler has asked Latipay about it. */
+  checks: number;
+  /** Until when an instance of the reconciler holds the order; null or past: nobody. */
+  lease_until: string | null;
 }
 
 /** One line as stored in `orders.items`. */
@@ -42,6 +48,8 @@ export interface NewOrder {
   amountCents: number;
   currency: string;
   createdAt: string;
+  /** When the reconciler first asks Latipay about it; null or missing: never. */
+  nextCheckAt?: string | null;
 }
 
 export interface CreateFailure {
@@ -72,88 +80,148 @@ export interface StatusChange {
 
 export type OrderStore = ReturnType<typeof createOrderStore>;
 
-export function createOrderStore(db: Db) {
-  const insert = db.prepare(`
-    INSERT INTO orders (merchant_reference, buyer_id, product_id, product_name, quantity, items,
-                        amount_cents, currency, status, created_at, updated_at)
-    VALUES (@merchantReference, @buyerId, @productId, @productName, @quantity, @items,
-            @amountCents, @currency, 'creating', @createdAt, @createdAt)`);
-  const byReference = db.prepare<[string], OrderRow>('SELECT * FROM orders WHERE merchant_reference = ?');
-  const byBuyer = db.prepare<[string, number], OrderRow>(
-    'SELECT * FROM orders WHERE buyer_id = ? ORDER BY id DESC LIMIT ?',
-  );
-  // Older than the buyer's own order `before`; nothing when `before` is not theirs.
-  const byBuyerBefore = db.prepare<[string, string, string, number], OrderRow>(`
-    SELECT * FROM orders
-    WHERE buyer_id = ? AND id < (SELECT id FROM orders WHERE merchant_reference = ? AND buyer_id = ?)
-    ORDER BY id DESC LIMIT ?`);
-  // A paid notification may have arrived before Latipay's create answer: then keep `paid`.
-  // The create answer is where Latipay's order id comes from: it overwrites any other.
-  const created = db.prepare<[string, string, string, string], OrderViewRow>(`
-    UPDATE orders
-    SET status = CASE status WHEN 'creating' THEN 'pending' ELSE status END,
-        latipay_order_id = ?, gatewaydata = ?, updated_at = ?
-    WHERE merchant_reference = ?
-    RETURNING ${ORDER_VIEW}`);
-  const createFailed = db.prepare(`
-    UPDATE orders
-    SET status = 'create_failed', create_error_status = ?, create_error_code = ?,
-        create_error_message = ?, updated_at = ?
-    WHERE merchant_reference = ? AND status = 'creating'`);
-  const interrupted = db.prepare(`
-    UPDATE orders
-    SET status = 'create_failed', create_error_status = 500, create_error_code = 'internal_error',
-        create_error_message = 'creating the order was interrupted by a server restart; start a new order',
-        updated_at = ?
-    WHERE status = 'creating'`);
-  const paymentState = db.prepare<[string], PaymentState>(
-    `SELECT ${PAYMENT_STATE} FROM orders WHERE merchant_reference = ?`,
-  );
-  const statusChange = db.prepare<[StatusChange], PaymentState>(`
-    UPDATE orders
-    SET status = @to, paid_at = COALESCE(@paidAt, paid_at), updated_at = @now
-    WHERE merchant_reference = @merchantReference AND status = @from
-    RETURNING ${PAYMENT_STATE}`);
-  const missingLatipayOrderId = db.prepare(`
-    UPDATE orders SET latipay_order_id = ?, updated_at = ?
-    WHERE merchant_reference = ? AND latipay_order_id IS NULL`);
-  const refunded = db.prepare(`
-    UPDATE orders
-    SET refunded_cents = refunded_cents + @cents,
-        status = CASE WHEN refunded_cents + @cents = amount_cents THEN 'refunded' ELSE 'partially_refunded' END,
-        updated_at = @now
-    WHERE merchant_reference = @merchantReference`);
-
+export function createOrderStore(db: Sql) {
   return {
-    insert({ lines, ...order }: NewOrder): void {
-      insert.run({ ...order, productId: lines[0].productId, quantity: lines[0].quantity, items: JSON.stringify(lines) });
+    async insert({ lines, ...order }: NewOrder): Promise<void> {
+      await db.run(
+        `INSERT INTO orders (merchant_reference, buyer_id, product_id, product_name, quantity, items,
+                             amount_cents, currency, status, created_at, updated_at, next_check_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'creating', ?, ?, ?)`,
+        [order.merchantReference, order.buyerId, lines[0].productId, order.productName, lines[0].quantity,
+          JSON.stringify(lines), order.amountCents, order.currency, order.createdAt, order.createdAt, order.nextCheckAt ?? null],
+      );
     },
-    get: (merchantReference: string): OrderRow | undefined => byReference.get(merchantReference),
+    /** The order; inside a transaction on PostgreSQL its row stays locked until the end. */
+    get: (merchantReference: string): Promise<OrderRow | undefined> =>
+      db.get(`SELECT * FROM orders WHERE merchant_reference = ?${db.forUpdate}`, [merchantReference]),
     /** The buyer's orders, newest first, optionally only those older than their order `before`. */
-    listByBuyer: (buyerId: string, limit: number, before: string | null = null): OrderRow[] =>
-      before === null ? byBuyer.all(buyerId, limit) : byBuyerBefore.all(buyerId, before, buyerId, limit),
-    /** The order as it now is (a paid notification may have come first), or undefined when unknown. */
-    markCreated(merchantReference: string, latipayOrderId: string, gatewaydata: string, now: string): OrderViewRow | undefined {
-      return created.get(latipayOrderId, gatewaydata, now, merchantReference);
+    listByBuyer(buyerId: string, limit: number, before: string | null = null): Promise<OrderRow[]> {
+      if (before === null) return db.all('SELECT * FROM orders WHERE buyer_id = ? ORDER BY id DESC LIMIT ?', [buyerId, limit]);
+      // Older than the buyer's own order `before`; nothing when `before` is not theirs.
+      return db.all(
+        `SELECT * FROM orders
+         WHERE buyer_id = ? AND id < (SELECT id FROM orders WHERE merchant_reference = ? AND buyer_id = ?)
+         ORDER BY id DESC LIMIT ?`,
+        [buyerId, before, buyerId, limit],
+      );
     },
-    markCreateFailed(merchantReference: string, failure: CreateFailure, now: string): void {
-      createFailed.run(failure.status, failure.code, failure.message, now, merchantReference);
+    /**
+     * The order as it now is (a paid notification may have come first, then it stays paid),
+     * or undefined when unknown. The create answer is where Latipay's order id comes from:
+     * it overwrites any other.
+     */
+    markCreated(merchantReference: string, latipayOrderId: string, gatewaydata: string, now: string): Promise<OrderViewRow | undefined> {
+      return db.get(
+        `UPDATE orders
+         SET status = CASE status WHEN 'creating' THEN 'pending' ELSE status END,
+             latipay_order_id = ?, gatewaydata = ?, updated_at = ?
+         WHERE merchant_reference = ?
+         RETURNING ${ORDER_VIEW}`,
+        [latipayOrderId, gatewaydata, now, merchantReference],
+      );
     },
-    /** Orders left `creating` by a crash: their buyer never got gatewaydata, so never payable. */
-    failInterrupted: (now: string): number => interrupted.run(now).changes,
-    /** What a payment result is checked against, without the rest of the row. */
-    getPaymentState: (merchantReference: string): PaymentState | undefined => paymentState.get(merchantReference),
-    /** The order's payment state as changed, or undefined when it was no longer in `from`. */
-    changeStatus: (change: StatusChange): PaymentState | undefined => statusChange.get(change),
+    async markCreateFailed(merchantReference: string, failure: CreateFailure, now: string): Promise<void> {
+      await db.run(
+        `UPDATE orders
+         SET status = 'create_failed', create_error_status = ?, create_error_code = ?,
+             create_error_message = ?, updated_at = ?
+         WHERE merchant_reference = ? AND status = 'creating'`,
+        [failure.status, failure.code, failure.message, now, merchantReference],
+      );
+    },
+    /**
+     * Orders still `creating` though created before `createdBefore`: their creation was cut
+     * short by a crash (a live one ends within Latipay's timeout), so their buyer never got
+     * gatewaydata. Returns their references.
+     */
+    async failInterrupted(createdBefore: string, now: string): Promise<string[]> {
+      const rows = await db.all<{ merchant_reference: string }>(
+        `UPDATE orders
+         SET status = 'create_failed', create_error_status = 500, create_error_code = 'internal_error',
+             create_error_message = 'creating the order was interrupted by a server restart; start a new order',
+             updated_at = ?
+         WHERE status = 'creating' AND created_at < ?
+         RETURNING merchant_reference`,
+        [now, createdBefore],
+      );
+      return rows.map((row) => row.merchant_reference);
+    },
+    /** What a payment result is checked against (locked inside a transaction on PostgreSQL). */
+    getPaymentState: (merchantReference: string): Promise<PaymentState | undefined> =>
+      db.get(`SELECT ${PAYMENT_STATE} FROM orders WHERE merchant_reference = ?${db.forUpdate}`, [merchantReference]),
+    /**
+     * The order's payment state as changed, or undefined when it was no longer in `from`. A paid
+     * order whose Latipay order id is known needs no more checks by the reconciler.
+     */
+    changeStatus: (change: StatusChange): Promise<PaymentState | undefined> =>
+      db.get(
+        `UPDATE orders
+         SET status = ?, paid_at = COALESCE(?, paid_at), updated_at = ?,
+             next_check_at = CASE WHEN ? = 'paid' AND latipay_order_id IS NOT NULL THEN NULL ELSE next_check_at END
+         WHERE merchant_reference = ? AND status = ?
+         RETURNING ${PAYMENT_STATE}`,
+        [change.to, change.paidAt, change.now, change.to, change.merchantReference, change.from],
+      ),
     /**
      * Sets Latipay's order id when the create answer never came. Only from our own query to
      * Latipay: a notification's order_id is not covered by its signature.
      */
-    fillLatipayOrderId(merchantReference: string, latipayOrderId: string, now: string): void {
-      missingLatipayOrderId.run(latipayOrderId, now, merchantReference);
+    async fillLatipayOrderId(merchantReference: string, latipayOrderId: string, now: string): Promise<void> {
+      await db.run(
+        `UPDATE orders
+         SET latipay_order_id = ?, updated_at = ?,
+             next_check_at = CASE WHEN status = 'paid' THEN NULL ELSE next_check_at END
+         WHERE merchant_reference = ? AND latipay_order_id IS NULL`,
+        [latipayOrderId, now, merchantReference],
+      );
     },
-    addRefunded(merchantReference: string, cents: number, now: string): void {
-      refunded.run({ merchantReference, cents, now });
+    /**
+     * The reconciler's claim: up to `limit` orders whose check is due at `now` and that no
+     * instance holds, held until `leaseUntil`. Orders still `creating` wait for their create
+     * call. On PostgreSQL, rows another instance is claiming at the same moment are skipped.
+     */
+    claimDue: (now: string, leaseUntil: string, limit: number): Promise<OrderRow[]> =>
+      db.all(
+        `UPDATE orders SET lease_until = ?
+         WHERE id IN (
+           SELECT id FROM orders
+           WHERE next_check_at <= ? AND status <> 'creating' AND (lease_until IS NULL OR lease_until <= ?)
+           ORDER BY next_check_at LIMIT ?${skipLocked(db)}
+         )
+         RETURNING *`,
+        [leaseUntil, now, now, limit],
+      ),
+    /** When the next check not held by any instance is due (`now`: held ones are free again), or undefined. */
+    async nextDue(now: string): Promise<string | undefined> {
+      const row = await db.get<{ next_check_at: string }>(
+        `SELECT next_check_at FROM orders
+         WHERE next_check_at IS NOT NULL AND status <> 'creating' AND (lease_until IS NULL OR lease_until <= ?)
+         ORDER BY next_check_at LIMIT 1`,
+        [now],
+      );
+      return row?.next_check_at;
+    },
+    /** Records a check of the order (or none: `checks` unchanged), when the next is due (null: never), and lets go of it. */
+    async scheduleCheck(merchantReference: string, checks: number, nextCheckAt: string | null): Promise<void> {
+      await db.run('UPDATE orders SET checks = ?, next_check_at = ?, lease_until = NULL WHERE merchant_reference = ?', [
+        checks, nextCheckAt, merchantReference,
+      ]);
+    },
+    /** Lets go of orders claimed but not checked (the server is stopping): another instance may take them at once. */
+    async releaseLeases(merchantReferences: string[]): Promise<void> {
+      for (const merchantReference of merchantReferences) {
+        await db.run('UPDATE orders SET lease_until = NULL WHERE merchant_reference = ?', [merchantReference]);
+      }
+    },
+    async addRefunded(merchantReference: string, cents: number, now: string): Promise<void> {
+      await db.run(
+        `UPDATE orders
+         SET refunded_cents = refunded_cents + ?,
+             status = CASE WHEN refunded_cents + ? = amount_cents THEN 'refunded' ELSE 'partially_refunded' END,
+             updated_at = ?
+         WHERE merchant_reference = ?`,
+        [cents, cents, now, merchantReference],
+      );
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Db } from './db';
+import type { Sql } from './sql';
 
 /** What storing a payment result did to its order. */
 export type ResultEffect = 'applied' | 'no_change' | 'anomaly';
@@ -18,14 +18,30 @@ export interface PaymentResultRecord {
 
 export type PaymentResultStore = ReturnType<typeof createPaymentResultStore>;
 
-export function createPaymentResultStore(db: Db) {
-  const insert = db.prepare(`
-    INSERT INTO payment_results (source, merchant_reference, status, amount, currency, fields, outcome, received_at)
-    VALUES (@source, @merchantReference, @status, @amount, @currency, @fields, @outcome, @receivedAt)`);
+export interface PaymentResultRow {
+  id: number;
+  source: 'notify' | 'query';
+  merchant_reference: string;
+  status: string;
+  amount: string;
+  currency: string;
+  fields: string;
+  outcome: ResultEffect;
+  received_at: string;
+}
+
+export function createPaymentResultStore(db: Sql) {
   return {
-    insert(record: PaymentResultRecord): void {
+    async insert(record: PaymentResultRecord): Promise<void> {
       const { signature: _dropped, ...fields } = record.fields;
-      insert.run({ ...record, fields: JSON.stringify(fields) });
+      await db.run(
+        `INSERT INTO payment_results (source, merchant_reference, status, amount, currency, fields, outcome, received_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        [record.source, record.merchantReference, record.status, record.amount, record.currency,
+          JSON.stringify(fields), record.outcome, record.receivedAt],
+      );
     },
+    forOrder: (merchantReference: string): Promise<PaymentResultRow[]> =>
+      db.all('SELECT * FROM payment_results WHERE merchant_reference = ? ORDER BY id', [merchantReference]),
   };
 }

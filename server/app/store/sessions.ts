@@ -1,4 +1,4 @@
-import type { Db } from './db';
+import type { Sql } from './sql';
 
 export interface SessionRow {
   token_hash: string;
@@ -9,16 +9,15 @@ export interface SessionRow {
 
 export type SessionStore = ReturnType<typeof createSessionStore>;
 
-export function createSessionStore(db: Db) {
-  const insert = db.prepare(
-    'INSERT INTO sessions (token_hash, buyer_id, created_at, expires_at) VALUES (@token_hash, @buyer_id, @created_at, @expires_at)',
-  );
-  const byHash = db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE token_hash = ?');
-  const expired = db.prepare('DELETE FROM sessions WHERE expires_at <= ?');
+export function createSessionStore(db: Sql) {
   return {
-    insert: (row: SessionRow): void => void insert.run(row),
-    find: (tokenHash: string): SessionRow | undefined => byHash.get(tokenHash),
+    async insert(row: SessionRow): Promise<void> {
+      await db.run('INSERT INTO sessions (token_hash, buyer_id, created_at, expires_at) VALUES (?, ?, ?, ?)', [
+        row.token_hash, row.buyer_id, row.created_at, row.expires_at,
+      ]);
+    },
+    find: (tokenHash: string): Promise<SessionRow | undefined> => db.get('SELECT * FROM sessions WHERE token_hash = ?', [tokenHash]),
     /** Deletes the sessions that expired before `now`; returns how many. */
-    deleteExpired: (now: string): number => expired.run(now).changes,
+    deleteExpired: (now: string): Promise<number> => db.run('DELETE FROM sessions WHERE expires_at <= ?', [now]),
   };
 }

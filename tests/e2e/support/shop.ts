@@ -1,5 +1,5 @@
 /**
- * One shopper's world for an e2e test: the real merchant backend (port 0, temporary SQLite)
+ * One shopper's world for an e2e test: the real merchant backend (port 0, temporary database)
  * with Latipay played by the sandbox, the mini app's real pages and utils in the harness
  * with my.request carried over real HTTP, and Alipay's cashier played by FakeCashier.
  *
@@ -13,7 +13,6 @@
  * every time, as Alipay's codes for one user are. Several shoppers (phones) can take turns on
  * one backend (switchTo).
  */
-import Database from 'better-sqlite3';
 import type { Order } from '../../../server/contract';
 import { SANDBOX_DEV_CREDENTIALS, startSandbox, type RunningSandbox, type SandboxOrderView } from '../../../server/sandbox';
 import { API_BASE_URLS } from '../../../config/env';
@@ -21,7 +20,6 @@ import { createRuntime, HttpTransport, type FakeMyOptions, type MiniRuntime, typ
 import type { Env } from '../../../server/app/config/config';
 import { startTestServer, type TestServer } from '../../support/server';
 import { waitFor } from '../../support/wait';
-import { readRows } from '../../server/helpers/db';
 import { FakeCashier } from './fake-cashier';
 
 export const PAGES = {
@@ -155,13 +153,9 @@ export class Shop {
   }
 
   /** Ends every session on the server now, as time would (the mini app still holds its token). */
-  expireSessions(): void {
-    const db = new Database(this.server.databasePath);
-    try {
-      db.prepare('UPDATE sessions SET expires_at = ?').run('2000-01-01T00:00:00.000Z');
-    } finally {
-      db.close();
-    }
+  async expireSessions(): Promise<void> {
+    // RETURNING: rows() reads rows, and SQLite answers only a statement that returns some.
+    await this.server.rows('UPDATE sessions SET expires_at = ? RETURNING token_hash', '2000-01-01T00:00:00.000Z');
   }
 
   /** The code the backend knows this phone's shopper by: the Alipay user's, or the develop fallback of the device. */
@@ -218,9 +212,11 @@ export class Shop {
    * A second instance of the backend on the same database and Latipay, as behind a load
    * balancer (mode 'live' only: each in-process sandbox would be another Latipay).
    */
-  async startSecondInstance(): Promise<TestServer> {
+  async startSecondInstance(env: Env = {}): Promise<TestServer> {
     if (!this.standalone) throw new Error('a second instance needs the standalone sandbox (mode live)');
-    const other = await startTestServer({ env: { ...this.latipayEnv, DATABASE_PATH: this.server.databasePath } });
+    // The TestServer does not tell its PostgreSQL database's URL: a second instance would get a database of its own.
+    if (this.server.storage !== 'sqlite') throw new Error('a second instance shares the SQLite file only');
+    const other = await startTestServer({ env: { ...this.latipayEnv, DATABASE_PATH: this.server.databasePath, ...env } });
     this.others.push(other);
     return other;
   }
@@ -287,14 +283,13 @@ export class Shop {
   }
 
   /** Every order in the database, whoever's. */
-  orderCount(): number {
-    return readRows<{ n: number }>(this.server.databasePath, 'SELECT COUNT(*) AS n FROM orders')[0].n;
+  async orderCount(): Promise<number> {
+    return (await this.server.rows<{ n: number }>('SELECT COUNT(*) AS n FROM orders'))[0].n;
   }
 
   /** The payment results the server recorded for an order (notifications and query answers). */
-  results(ref: string): RecordedResult[] {
-    return readRows<RecordedResult>(
-      this.server.databasePath,
+  results(ref: string): Promise<RecordedResult[]> {
+    return this.server.rows<RecordedResult>(
       'SELECT source, status, outcome FROM payment_results WHERE merchant_reference = ? ORDER BY id',
       ref,
     );

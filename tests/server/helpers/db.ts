@@ -1,6 +1,9 @@
 import Database from 'better-sqlite3';
 
-/** Reads the server's SQLite file directly (read-only), to check what was recorded. */
+/**
+ * Reads an SQLite file directly (read-only): for tests about SQLite itself (migrations of a
+ * file). What a running server recorded is read with `await server.rows(…)`, on either database.
+ */
 export function readRows<T = Record<string, unknown>>(databasePath: string, sql: string, ...params: unknown[]): T[] {
   const db = new Database(databasePath, { readonly: true, fileMustExist: true });
   try {
