@@ -122,7 +122,9 @@ function context(config: AppConfig, storage: Storage, address: ListeningAddress)
  * Latipay call can last.
  */
 export function interruptedBefore(config: AppConfig): string {
-  const margin = config.database.kind === 'sqlite' ? 0 : config.latipay.timeoutMs + 60_000;
+  const { database } = config;
+  // A request may wait for a pool connection before and after its Latipay call (and clocks differ a little).
+  const margin = database.kind === 'sqlite' ? 0 : config.latipay.timeoutMs + 3 * database.connectTimeoutMs + 60_000;
   return new Date(Date.now() - margin).toISOString();
 }
 

@@ -68,6 +68,16 @@ async function copyTable(db: Db, client: pg.PoolClient, table: string): Promise<
  * holds any row already.
  */
 export async function copyToPostgres(db: Db, pool: pg.Pool): Promise<Totals> {
+  // One snapshot of SQLite for the totals and every table; a shop still running cannot write meanwhile.
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    return await copyFrom(db, pool);
+  } finally {
+    db.exec('ROLLBACK');
+  }
+}
+
+async function copyFrom(db: Db, pool: pg.Pool): Promise<Totals> {
   const source = await sqliteTotals(db);
   const client = await pool.connect();
   try {

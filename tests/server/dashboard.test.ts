@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { Order } from '../../server/contract';
 import { startTestServer, type TestServer } from '../support/server';
 import { http } from './helpers/http';
@@ -105,6 +105,9 @@ async function signIn(server: TestServer, client = new Client(server.url)): Prom
 
 const cookieNamed = (page: Page, name: string) => page.setCookies.find((line) => line.startsWith(`${name}=`));
 
+/** What admin_sessions keeps of a session cookie: an HMAC keyed by the admin token (never the token itself). */
+const sessionHash = (server: TestServer, cookie: string) => createHmac('sha256', `admin-session:${server.adminToken}`).update(cookie).digest('hex');
+
 async function paidOrder(server: TestServer, body: unknown = { productId: 'flat-white', quantity: 2 }, shopper?: string): Promise<Order> {
   const order = await createdOrder(server, body, {}, shopper);
   await complete(server, order.merchantReference, 'paid');
@@ -159,7 +162,7 @@ describe('dashboard', () => {
       expect(form.text).not.toMatch(/<script|style="/);
     });
 
-    it('exchanges the admin token for an HttpOnly, SameSite=Strict, expiring session cookie on /admin, kept only as its SHA-256', async () => {
+    it('exchanges the admin token for an HttpOnly, SameSite=Strict, expiring session cookie on /admin, kept only as an HMAC keyed by the admin token', async () => {
       const client = new Client(server.url);
       const _csrf = await signInPage(client);
       const res = await client.post('/admin/sign-in', { _csrf, token: server.adminToken! });
@@ -172,7 +175,8 @@ describe('dashboard', () => {
       const token = client.cookies.get('admin_session')!;
       expect(Buffer.from(token, 'base64url')).toHaveLength(32);
       const rows = await server.rows<{ token_hash: string; expires_at: string }>('SELECT token_hash, expires_at FROM admin_sessions');
-      expect(rows.map((row) => row.token_hash)).toContain(createHash('sha256').update(token).digest('hex'));
+      expect(rows.map((row) => row.token_hash)).toContain(sessionHash(server, token));
+      expect(rows.map((row) => row.token_hash)).not.toContain(token);
       const dump = JSON.stringify([...rows, ...(await server.rows('SELECT * FROM events'))]);
       expect(dump).not.toContain(token);
       expect(dump).not.toContain(server.adminToken);
@@ -194,9 +198,29 @@ describe('dashboard', () => {
       expect((await client.get('/admin/orders')).status).toBe(303);
     });
 
+    it('ends every session when ADMIN_TOKEN changes (after a leak)', async () => {
+      const own = await startTestServer();
+      try {
+        const client = await signIn(own);
+        expect((await client.get('/admin/orders')).status).toBe(200);
+        const changed = await own.restart({ env: { ADMIN_TOKEN: `${own.adminToken}-changed` } });
+        try {
+          // The same port: the same browser, its cookie unchanged.
+          expect(changed.url).toBe(own.url);
+          const page = await client.get('/admin/orders');
+          expect(page.status).toBe(303);
+          expect(page.location).toBe('/admin/sign-in');
+        } finally {
+          await changed.close();
+        }
+      } finally {
+        await own.close();
+      }
+    });
+
     it('ends an expired session', async () => {
       const client = await signIn(server);
-      const hash = createHash('sha256').update(client.cookies.get('admin_session')!).digest('hex');
+      const hash = sessionHash(server, client.cookies.get('admin_session')!);
       await server.rows('UPDATE admin_sessions SET expires_at = ? WHERE token_hash = ? RETURNING token_hash', new Date(Date.now() - 1000).toISOString(), hash);
       const page = await client.get('/admin/orders');
       expect(page.status).toBe(303);
@@ -215,7 +239,7 @@ describe('dashboard', () => {
       const replay = new Client(server.url);
       replay.cookies.set('admin_session', oldCookie);
       expect((await replay.get('/admin/orders')).status).toBe(303);
-      const hash = createHash('sha256').update(oldCookie).digest('hex');
+      const hash = sessionHash(server, oldCookie);
       expect(await server.rows('SELECT * FROM admin_sessions WHERE token_hash = ?', hash)).toEqual([]);
       const kinds = await server.rows<{ kind: string; actor: string }>(
         "SELECT kind, actor FROM events WHERE merchant_reference IS NULL AND kind LIKE 'admin_signed_%' ORDER BY id",

@@ -71,7 +71,9 @@ async function callLatipay(
     });
     ctx.metrics.orderCreations.inc({ outcome: 'created' });
     // The same as response() would read back, without reading the row and its gatewaydata again.
-    return recorded && { order: await viewOrder(ctx.storage, recorded), gatewaydata: created.gatewaydata, mode: ctx.mode };
+    // Not when the order was given up meanwhile (create_failed by an instance's recovery): its recorded error is answered.
+    if (!recorded || recorded.status === 'create_failed') return undefined;
+    return { order: await viewOrder(ctx.storage, recorded), gatewaydata: created.gatewaydata, mode: ctx.mode };
   } catch (err) {
     const apiError = err instanceof LatipayCallError ? latipayHttpError(err, 'create the order') : null;
     if (!apiError) log.error({ err }, 'creating the order failed');

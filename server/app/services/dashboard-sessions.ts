@@ -1,7 +1,14 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { AppContext } from '../context';
 import { nowIso } from '../store/db';
-import { hashToken } from './sessions';
+
+/**
+ * What admin_sessions keeps of a cookie's token: an HMAC keyed by ADMIN_TOKEN. The table alone
+ * lets nobody in, and changing ADMIN_TOKEN (after a leak) ends every dashboard session.
+ */
+function sessionHash(ctx: AppContext, token: string): string {
+  return createHmac('sha256', `admin-session:${ctx.config.adminToken ?? ''}`).update(token).digest('hex');
+}
 
 /** A signed-in dashboard session, as the routes know it (never the token itself). */
 export interface AdminSession {
@@ -25,14 +32,14 @@ export interface SignInOrigin {
 
 /**
  * A correct admin token was given: a new session whose token (32 random bytes) goes into the
- * cookie only; the table keeps its SHA-256. Expired sessions are deleted in the same commit.
+ * cookie only; the table keeps its HMAC (sessionHash). Expired sessions are deleted in the same commit.
  */
 export async function openAdminSession(ctx: AppContext, origin: SignInOrigin): Promise<{ token: string; session: AdminSession }> {
   const token = randomBytes(TOKEN_BYTES).toString('base64url');
   const label = `web-${randomBytes(4).toString('hex')}`;
   const now = nowIso();
   const expiresAt = new Date(Date.parse(now) + ctx.config.dashboard.sessionTtlS * 1000).toISOString();
-  const tokenHash = hashToken(token);
+  const tokenHash = sessionHash(ctx, token);
   await ctx.storage.transaction(async (tx) => {
     await tx.adminSessions.deleteExpired(now);
     await tx.adminSessions.insert({ token_hash: tokenHash, label, created_at: now, expires_at: expiresAt });
@@ -44,7 +51,7 @@ export async function openAdminSession(ctx: AppContext, origin: SignInOrigin): P
 
 /** The live session of a cookie's token, or null (unknown, signed out or expired). */
 export async function findAdminSession(ctx: AppContext, token: string): Promise<AdminSession | null> {
-  const row = await ctx.storage.adminSessions.findLive(hashToken(token), nowIso());
+  const row = await ctx.storage.adminSessions.findLive(sessionHash(ctx, token), nowIso());
   return row ? { tokenHash: row.token_hash, label: row.label, actor: actorOf(row.label), expiresAt: row.expires_at } : null;
 }
 

@@ -80,6 +80,8 @@ async function recordedAnswer<T>(answer: () => Promise<T>, waitMs: number): Prom
  * claimed and the request recorded, or the earlier request under the same key is found (a
  * different request under it is refused). Latipay is called only by the first; a repeat
  * waits for that call if it is still in flight here, then both answer what was recorded.
+ * Refusals leave the transaction as values, thrown once it ended: a throw inside would roll
+ * back the other requests sharing its commit on SQLite (which then each run again alone).
  */
 export async function callOnce<T>(ctx: AppContext, request: IdempotentRequest, steps: IdempotentSteps<T>): Promise<T> {
   // What the request made: the refund when there is one, else the order.
@@ -100,7 +102,7 @@ export async function callOnce<T>(ctx: AppContext, request: IdempotentRequest, s
       };
       if (!(await stores.idempotencyKeys.claim(row))) {
         const earlier = (await stores.idempotencyKeys.find(row.scope, row.endpoint, row.key))!;
-        if (earlier.request_hash !== row.request_hash) throw idempotencyConflict();
+        if (earlier.request_hash !== row.request_hash) return { refused: idempotencyConflict() };
         if (earlier.refusal_status !== null) {
           const { refusal_status: status, refusal_code: code, refusal_message: message } = earlier;
           return { refused: recordedError({ status, code, message }, 'the request was refused') };
@@ -116,7 +118,12 @@ export async function callOnce<T>(ctx: AppContext, request: IdempotentRequest, s
       }
       return { id: ownId, replay: false };
     }
-    await steps.record(stores, now);
+    try {
+      await steps.record(stores, now);
+    } catch (err) {
+      if (!(err instanceof HttpError)) throw err;
+      return { refused: err };
+    }
     return { id: ownId, replay: false };
   });
   if ('refused' in claimed) throw claimed.refused;

@@ -49,11 +49,14 @@ export async function checkClaimedOrder(ctx: AppContext, order: OrderRow, log: F
   const to = await ctx.storage.transaction(async (tx) => {
     const current = await tx.orders.get(merchantReference);
     if (!current) return undefined;
+    // Held too long (the lease ran out and another instance took the order): that one records its own check.
+    if (current.lease_until !== order.lease_until) return current.status;
     const now = nowIso();
     const expired = latipayStatus !== null && (await expireIfUnpaid(tx, current, latipayStatus, queriedAtMs, rules, now));
     const status: OrderStatus = expired ? 'expired' : current.status;
     const checks = asking ? current.checks + 1 : current.checks;
-    await tx.orders.scheduleCheck(merchantReference, checks, nextCheckAt({ ...current, status }, checks, Date.now(), rules));
+    const next = nextCheckAt({ ...current, status }, checks, Date.now(), rules);
+    await tx.orders.scheduleCheck(merchantReference, checks, next, order.lease_until);
     return status;
   });
   const outcome = latipayStatus === null ? null : outcomeOf(latipayStatus);

@@ -157,8 +157,8 @@ export class Reconciler {
 
   private async release(orders: OrderRow[]): Promise<void> {
     if (orders.length === 0) return;
-    const references = orders.map((order) => order.merchant_reference);
-    await this.ctx.storage.transaction((tx) => tx.orders.releaseLeases(references)).catch((err: unknown) => {
+    const claims = orders.map((order) => ({ merchantReference: order.merchant_reference, lease: order.lease_until! }));
+    await this.ctx.storage.transaction((tx) => tx.orders.releaseLeases(claims)).catch((err: unknown) => {
       this.log.warn({ err }, 'the reconciler could not let go of its claimed orders: they are free once their lease ends');
     });
   }

@@ -5,7 +5,7 @@ import type { AppContext } from '../context';
 import { nowIso } from '../store/db';
 import { HttpError, notFound } from '../errors';
 import { toRefund, viewOrder } from './order-view';
-import type { RefundStatus } from '../store/refunds';
+import type { RefundRow, RefundStatus } from '../store/refunds';
 
 
 /** What a person found at Latipay about a refund whose outcome was unknown. */
@@ -30,11 +30,12 @@ export async function resolveRefund(
   actor: string,
   log: FastifyBaseLogger,
 ): Promise<ResolveRefundResponse> {
-  const refund = await ctx.storage.transaction(async (stores) => {
+  // A refusal leaves the transaction as a value: thrown inside, it would roll back what shares its commit (SQLite).
+  const resolved = await ctx.storage.transaction(async (stores): Promise<RefundRow | HttpError> => {
     const held = await stores.refunds.get(refundId);
-    if (!held) throw notFound('no refund with this id');
+    if (!held) return notFound('no refund with this id');
     if (held.status !== 'unknown') {
-      throw new HttpError(409, 'refund_not_resolvable', `the refund is ${held.status}; only a refund whose outcome is unknown can be resolved`);
+      return new HttpError(409, 'refund_not_resolvable', `the refund is ${held.status}; only a refund whose outcome is unknown can be resolved`);
     }
     const now = nowIso();
     if (resolution.outcome === 'succeeded') {
@@ -53,6 +54,8 @@ export async function resolveRefund(
     });
     return (await stores.refunds.get(refundId))!;
   });
+  if (resolved instanceof HttpError) throw resolved;
+  const refund = resolved;
   const { merchant_reference: merchantReference } = refund;
   log.info({ refundId, merchantReference, outcome: resolution.outcome }, 'refund with unknown outcome resolved by an admin');
   return {

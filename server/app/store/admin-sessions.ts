@@ -1,6 +1,6 @@
 import type { Sql } from './sql';
 
-/** A dashboard sign-in: only the SHA-256 of its cookie's token is kept. */
+/** A dashboard sign-in: only an HMAC of its cookie's token is kept (services/dashboard-sessions.ts). */
 export interface AdminSessionRow {
   token_hash: string;
   /** Names the session in the audit trail (`admin:<label>`). */

@@ -202,15 +202,26 @@ export function createOrderStore(db: Sql) {
       return row?.next_check_at;
     },
     /** Records a check of the order (or none: `checks` unchanged), when the next is due (null: never), and lets go of it. */
-    async scheduleCheck(merchantReference: string, checks: number, nextCheckAt: string | null): Promise<void> {
-      await db.run('UPDATE orders SET checks = ?, next_check_at = ?, lease_until = NULL WHERE merchant_reference = ?', [
-        checks, nextCheckAt, merchantReference,
-      ]);
+    /**
+     * Sets the order's checks and next check time and ends its lease. With `heldLease` (the
+     * reconciler's claim), only while that lease is still the order's: once it ran out and
+     * another instance claimed the order, that instance's record wins. False when not recorded.
+     */
+    async scheduleCheck(merchantReference: string, checks: number, nextCheckAt: string | null, heldLease: string | null = null): Promise<boolean> {
+      if (heldLease === null) {
+        return (await db.run('UPDATE orders SET checks = ?, next_check_at = ?, lease_until = NULL WHERE merchant_reference = ?', [
+          checks, nextCheckAt, merchantReference,
+        ])) === 1;
+      }
+      return (await db.run(
+        'UPDATE orders SET checks = ?, next_check_at = ?, lease_until = NULL WHERE merchant_reference = ? AND lease_until = ?',
+        [checks, nextCheckAt, merchantReference, heldLease],
+      )) === 1;
     },
-    /** Lets go of orders claimed but not checked (the server is stopping): another instance may take them at once. */
-    async releaseLeases(merchantReferences: string[]): Promise<void> {
-      for (const merchantReference of merchantReferences) {
-        await db.run('UPDATE orders SET lease_until = NULL WHERE merchant_reference = ?', [merchantReference]);
+    /** Lets go of orders claimed but not checked (the server is stopping), unless another instance holds them by now. */
+    async releaseLeases(claims: { merchantReference: string; lease: string }[]): Promise<void> {
+      for (const { merchantReference, lease } of claims) {
+        await db.run('UPDATE orders SET lease_until = NULL WHERE merchant_reference = ? AND lease_until = ?', [merchantReference, lease]);
       }
     },
     async addRefunded(merchantReference: string, cents: number, now: string): Promise<void> {
