@@ -22,6 +22,7 @@ import type { Storage } from './store';
 import { MemoryCounters } from './store/counters';
 import { openPostgresStorage } from './store/postgres';
 import { openSqliteStorage } from './store/sqlite';
+import type { Db } from './store/db';
 import { WalCheckpointer } from './store/wal-checkpointer';
 
 export interface StartOptions {
@@ -44,27 +45,23 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** The configured database, brought up to the current schema, and what it needs beside (SQLite's checkpoint worker). */
-async function openStorage(config: AppConfig): Promise<{ storage: Storage; stopWorkers: () => Promise<void>; onWorkerError: (fn: (err: unknown) => void) => void }> {
+/** The configured database, brought up to the current schema; `sqlite` is its connection when it is SQLite. */
+async function openStorage(config: AppConfig): Promise<{ storage: Storage; sqlite: Db | null }> {
   const { database } = config;
   if (database.kind === 'postgres') {
     try {
-      const storage = await openPostgresStorage(database);
-      return { storage, stopWorkers: async () => undefined, onWorkerError: () => undefined };
+      return { storage: await openPostgresStorage(database), sqlite: null };
     } catch (err) {
       // The message never carries the URL (its password): pg names the host at most.
       throw new ConfigError('DATABASE_URL', `cannot use the PostgreSQL database: ${(err as Error).message}`);
     }
   }
-  let storage: ReturnType<typeof openSqliteStorage>;
   try {
-    storage = openSqliteStorage(database.path);
+    const storage = openSqliteStorage(database.path);
+    return { storage, sqlite: storage.db };
   } catch (err) {
     throw new ConfigError('DATABASE_PATH', `cannot open ${database.path}: ${(err as Error).message}`);
   }
-  let report: (err: unknown) => void = () => undefined;
-  const checkpointer = new WalCheckpointer(storage.db, (err) => report(err));
-  return { storage, stopWorkers: () => checkpointer.stop(), onWorkerError: (fn) => void (report = fn) };
 }
 
 function modeLine(config: AppConfig): string {
@@ -134,15 +131,17 @@ export function interruptedBefore(config: AppConfig): string {
  * is the one line main prints.
  */
 export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
-  const { storage, stopWorkers, onWorkerError } = await openStorage(config);
+  const { storage, sqlite } = await openStorage(config);
   const address = new ListeningAddress();
   const ctx = context(config, storage, address);
   const app = buildApp(ctx, options.logStream);
   const requests = trackRequests(app.server);
-  onWorkerError((err) => app.log.error({ err }, 'the WAL checkpoint worker failed: the server checkpoints on its own connection'));
+  const checkpointer =
+    sqlite &&
+    new WalCheckpointer(sqlite, (err) => app.log.error({ err }, 'the WAL checkpoint worker failed: the server checkpoints on its own connection'));
   app.addHook('onClose', async () => {
     ctx.latipay.close();
-    await stopWorkers();
+    await checkpointer?.stop();
     await storage.close();
   });
   // On PostgreSQL other instances may stop half way at any time: looked for while running too.
