@@ -5,7 +5,9 @@ import { addToRequestLine } from '../request-log';
 import type { Storage, Stores } from '../store';
 import type { AnomalyKind } from '../store/anomalies';
 import { nowIso } from '../store/db';
-import type { ResultEffect } from '../store/payment-results';
+import type { PaymentResultRecord, ResultEffect } from '../store/payment-results';
+import type { StatusChange } from '../store/orders';
+import { Batcher, batchLimits, batcherPer } from '../store/batcher';
 
 /** An authenticated payment result from Latipay: a notification or a query answer. */
 export interface PaymentResult {
@@ -37,6 +39,11 @@ function anomalyOf(order: PaymentState, result: PaymentResult): AnomalyKind | nu
   return null;
 }
 
+/** Notifications arriving together are applied in one transaction (Batcher). */
+const batches = batcherPer((storage: Storage) =>
+  new Batcher((results: PaymentResult[]) => storage.transaction((tx) => applyInTransaction(tx, results)), batchLimits(storage)),
+);
+
 /**
  * Checks a payment result against the order and applies it, in one transaction: the result
  * is stored, then either an anomaly is recorded (amount, currency or status not as expected:
@@ -44,60 +51,82 @@ function anomalyOf(order: PaymentState, result: PaymentResult): AnomalyKind | nu
  * an unknown order.
  */
 export function applyPaymentResult(storage: Storage, result: PaymentResult): Promise<AppliedResult | undefined> {
-  return storage.transaction((tx) => applyInTransaction(tx, result));
+  return batches(storage).run(result);
 }
 
-/** applyPaymentResult inside a transaction in progress (the order's row is locked on PostgreSQL). */
-export async function applyInTransaction(stores: Stores, result: PaymentResult): Promise<AppliedResult | undefined> {
-  let order = await stores.orders.getPaymentState(result.merchantReference);
-  if (!order) return undefined;
+/**
+ * applyPaymentResult for each result, in order, inside a transaction in progress: the orders'
+ * rows are read (and locked on PostgreSQL) once, each result is decided against its order as
+ * the results before it left it, and what they did is written with one statement per table.
+ */
+export async function applyInTransaction(stores: Stores, results: PaymentResult[]): Promise<(AppliedResult | undefined)[]> {
+  const references = [...new Set(results.map((result) => result.merchantReference))];
+  const orders = new Map((await stores.orders.paymentStates(references)).map((order) => [order.merchant_reference, order]));
+  const changes = new Map<string, StatusChange>();
+  const anomalies: { merchantReference: string; kind: AnomalyKind; details: Record<string, unknown> }[] = [];
+  const stored: PaymentResultRecord[] = [];
   const now = nowIso();
-  let outcome: ResultEffect = 'no_change';
-  const anomaly = anomalyOf(order, result);
-  if (anomaly) {
-    outcome = 'anomaly';
-    await stores.anomalies.record(
-      order.merchant_reference,
-      anomaly,
-      {
-        source: result.source,
-        latipayStatus: result.latipayStatus,
-        expected: { amount: formatCents(order.amount_cents), currency: order.currency },
-        received: { amount: result.amount, currency: result.currency },
-      },
-      now,
-    );
-  } else {
-    const to = result.outcome && nextStatus(order.status, result.outcome);
-    if (to) {
-      const from = order.status;
-      const changed = await stores.orders.changeStatus({ merchantReference: order.merchant_reference, from, to, paidAt: to === 'paid' ? now : null, now });
-      if (changed) {
-        order = changed;
+  const applied = results.map((result): AppliedResult | undefined => {
+    let order = orders.get(result.merchantReference);
+    if (!order) return undefined;
+    let outcome: ResultEffect = 'no_change';
+    const anomaly = anomalyOf(order, result);
+    if (anomaly) {
+      outcome = 'anomaly';
+      anomalies.push({
+        merchantReference: order.merchant_reference,
+        kind: anomaly,
+        details: {
+          source: result.source,
+          latipayStatus: result.latipayStatus,
+          expected: { amount: formatCents(order.amount_cents), currency: order.currency },
+          received: { amount: result.amount, currency: result.currency },
+        },
+      });
+    } else {
+      const to = result.outcome && nextStatus(order.status, result.outcome);
+      if (to) {
+        const from = order.status;
+        // One change per order, from the status it had to the last one it is given.
+        const earlier = changes.get(order.merchant_reference);
+        changes.set(order.merchant_reference, {
+          merchantReference: order.merchant_reference,
+          from: earlier?.from ?? from,
+          to,
+          paidAt: to === 'paid' ? now : (earlier?.paidAt ?? null),
+        });
+        order = { ...order, status: to };
+        orders.set(order.merchant_reference, order);
         outcome = 'applied';
         // Money moved after the order was given up: it is paid, and a person should know.
         if (from === 'expired') {
           const details = { source: result.source, amount: result.amount, currency: result.currency };
-          await stores.anomalies.record(order.merchant_reference, 'paid_after_expiry', details, now);
+          anomalies.push({ merchantReference: order.merchant_reference, kind: 'paid_after_expiry', details });
         }
       }
     }
-  }
-  // Every notification is kept; a query answer only when it changed something or is an
-  // anomaly, so a shopper polling `?refresh=true` does not fill the table.
-  if (result.source === 'notify' || outcome !== 'no_change') {
-    await stores.paymentResults.insert({
-      source: result.source,
-      merchantReference: order.merchant_reference,
-      status: result.latipayStatus,
-      amount: result.amount,
-      currency: result.currency,
-      fields: result.fields,
-      outcome,
-      receivedAt: now,
-    });
-  }
-  return { order, outcome };
+    // Every notification is kept; a query answer only when it changed something or is an
+    // anomaly, so a shopper polling `?refresh=true` does not fill the table.
+    if (result.source === 'notify' || outcome !== 'no_change') {
+      stored.push({
+        source: result.source,
+        merchantReference: order.merchant_reference,
+        status: result.latipayStatus,
+        amount: result.amount,
+        currency: result.currency,
+        fields: result.fields,
+        outcome,
+        receivedAt: now,
+      });
+    }
+    return { order, outcome };
+  });
+  const changed = await stores.orders.changeStatusMany([...changes.values()], now);
+  // The rows are locked (PostgreSQL) or the only writer is this one (SQLite): each change applies.
+  if (changed.length !== changes.size) throw new Error(`${changes.size - changed.length} orders changed status while their payment results were applied`);
+  for (const { merchantReference, kind, details } of anomalies) await stores.anomalies.record(merchantReference, kind, details, now);
+  await stores.paymentResults.insertMany(stored);
+  return applied;
 }
 
 /** Logs what applyPaymentResult did, once it is committed. */

@@ -7,8 +7,10 @@ import { lineTotalCents, summarizeLines } from '../domain/order-lines';
 import { newMerchantReference } from '../store/ids';
 import { LatipayCallError, latipayHttpError } from '../latipay/call-error';
 import { viewOrder } from './order-view';
-import type { NewOrder, StoredLine } from '../store/orders';
-import { callOnce, stillInProgress } from './idempotency';
+import type { CreateAnswer, NewOrder, StoredLine } from '../store/orders';
+import { callOnce, claimKeys, isNew, stillInProgress, type IdempotentRequest } from './idempotency';
+import { Batcher, batchLimits, batcherPer } from '../store/batcher';
+import type { Storage } from '../store';
 import { firstCheckAt, scheduleRules } from './reconciler-schedule';
 
 export interface CreateOrderInput {
@@ -62,12 +64,10 @@ async function callLatipay(
       },
       log,
     );
-    const recorded = await ctx.storage.transaction(async (tx) => {
-      const now = nowIso();
-      const row = await tx.orders.markCreated(merchantReference, created.latipayOrderId, created.gatewaydataJson, now);
-      const details = { latipayOrderId: created.latipayOrderId, status: row?.status };
-      await tx.events.record({ merchantReference, kind: 'latipay_created', actor: 'latipay', details, at: now });
-      return row;
+    const recorded = await createAnswers(ctx.storage).run({
+      merchantReference,
+      latipayOrderId: created.latipayOrderId,
+      gatewaydata: created.gatewaydataJson,
     });
     ctx.metrics.orderCreations.inc({ outcome: 'created' });
     // The same as response() would read back, without reading the row and its gatewaydata again.
@@ -93,6 +93,51 @@ async function callLatipay(
     return undefined;
   }
 }
+
+/** Latipay's create answers arriving together are recorded in one transaction (Batcher). */
+const createAnswers = batcherPer((storage: Storage) =>
+  new Batcher(
+    (answers: CreateAnswer[]) =>
+      storage.transaction(async (tx) => {
+        const now = nowIso();
+        const rows = await tx.orders.markCreatedMany(answers, now);
+        await tx.events.recordMany(
+          answers.map(({ merchantReference, latipayOrderId }, i) => ({
+            merchantReference,
+            kind: 'latipay_created',
+            actor: 'latipay',
+            details: { latipayOrderId, status: rows[i]?.status },
+            at: now,
+          })),
+        );
+        return rows;
+      }),
+    batchLimits(storage),
+  ),
+);
+
+/** A new order to record under its request's Idempotency-Key. */
+interface OrderRequest {
+  request: IdempotentRequest;
+  order: (now: string) => NewOrder;
+}
+
+/**
+ * Orders asked for together are claimed and recorded in one transaction (Batcher): their keys
+ * with one statement, the new orders with another.
+ */
+const orderRequests = batcherPer((storage: Storage) =>
+  new Batcher(
+    (requests: OrderRequest[]) =>
+      storage.transaction(async (tx) => {
+        const now = nowIso();
+        const claims = await claimKeys(tx, requests.map((item) => item.request), now);
+        await tx.orders.insertMany(requests.filter((_, i) => isNew(claims[i])).map((item) => item.order(now)));
+        return claims;
+      }),
+    batchLimits(storage),
+  ),
+);
 
 /**
  * The cart's lines at the catalogue's prices. Each product at most once; products the
@@ -130,22 +175,20 @@ export async function createOrder(
     amountCents: lines.reduce((sum, line) => sum + lineTotalCents(line), 0),
     currency: ctx.config.currency,
   };
-  return callOnce(
-    ctx,
-    {
-      scope: buyerScope(input.buyerId),
-      endpoint: 'create_order',
-      key: input.idempotencyKey,
-      // A one-line order keeps the meaning it had before carts: a key in flight across an
-      // upgrade still matches its request.
-      meaning: input.lines.length === 1 ? [input.lines[0].productId, input.lines[0].quantity] : input.lines.map((l) => [l.productId, l.quantity]),
-      merchantReference: order.merchantReference,
-      refundId: null,
-    },
-    {
-      record: (tx, now) => tx.orders.insert({ ...order, createdAt: now, nextCheckAt: firstCheckAt(now, scheduleRules(ctx.config)) }),
-      call: () => callLatipay(ctx, order, input.ip, log),
-      answer: (id) => response(ctx, id),
-    },
-  );
+  const request: IdempotentRequest = {
+    scope: buyerScope(input.buyerId),
+    endpoint: 'create_order',
+    key: input.idempotencyKey,
+    // A one-line order keeps the meaning it had before carts: a key in flight across an
+    // upgrade still matches its request.
+    meaning: input.lines.length === 1 ? [input.lines[0].productId, input.lines[0].quantity] : input.lines.map((l) => [l.productId, l.quantity]),
+    merchantReference: order.merchantReference,
+    refundId: null,
+  };
+  const rules = scheduleRules(ctx.config);
+  return callOnce(ctx, request, {
+    claim: () => orderRequests(ctx.storage).run({ request, order: (now) => ({ ...order, createdAt: now, nextCheckAt: firstCheckAt(now, rules) }) }),
+    call: () => callLatipay(ctx, order, input.ip, log),
+    answer: (id) => response(ctx, id),
+  });
 }

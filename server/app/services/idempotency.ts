@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AppContext } from '../context';
 import type { Stores } from '../store';
+import type { IdempotencyRow } from '../store/idempotency-keys';
 import { HttpError, recordedError } from '../errors';
 import { nowIso } from '../store/db';
 
@@ -37,12 +38,19 @@ export interface IdempotentRequest {
   refundId: string | null;
 }
 
+/** A request's key claimed: what it makes (`replay`: an earlier request under the key made it), or its refusal. */
+export type Claim = { id: string; replay: boolean } | { refused: HttpError };
+
+/** A claim of a new request, which its caller records. */
+export const isNew = (claim: Claim): boolean => !('refused' in claim) && !claim.replay;
+
 export interface IdempotentSteps<T> {
   /**
-   * Inside the transaction, once the key is claimed: records the new request, or refuses it by
-   * throwing an HttpError before it has written anything (the refusal is stored with the key).
+   * In one transaction: claims the key (claimKeys) and records the new request, or finds the
+   * earlier one under the key; a refusal is stored with the key. claimAndRecord() does it for
+   * one request.
    */
-  record(tx: Stores, now: string): Promise<void>;
+  claim(): Promise<Claim>;
   /**
    * Outside the transaction: calls Latipay and records the outcome. Never throws for a Latipay
    * failure. May resolve with the answer built from what it recorded, saving answer() a read.
@@ -75,57 +83,84 @@ async function recordedAnswer<T>(answer: () => Promise<T>, waitMs: number): Prom
   }
 }
 
+/** What the request made: the refund when there is one, else the order. */
+const ownId = (request: IdempotentRequest) => request.refundId ?? request.merchantReference;
+
+function keyRow(request: IdempotentRequest, key: string, now: string): IdempotencyRow {
+  return {
+    scope: request.scope,
+    endpoint: request.endpoint,
+    key,
+    request_hash: requestHash(request.meaning),
+    merchant_reference: request.merchantReference,
+    refund_id: request.refundId,
+    created_at: now,
+  };
+}
+
 /**
- * The steps POST /api/orders and refunds share. In one transaction the Idempotency-Key is
- * claimed and the request recorded, or the earlier request under the same key is found (a
- * different request under it is refused). Latipay is called only by the first; a repeat
- * waits for that call if it is still in flight here, then both answer what was recorded.
- * Refusals leave the transaction as values, thrown once it ended: a throw inside would roll
- * back the other requests sharing its commit on SQLite (which then each run again alone).
+ * Inside a transaction: claims each request's key, all in one statement. A request without a
+ * key, or whose key this claims, is new (the caller records it in the same transaction); one
+ * whose key was taken is a replay of the earlier request, or refused when the earlier request
+ * was different or was itself refused. On PostgreSQL a duplicate key sent to another instance
+ * at the same moment waits here for that transaction, then finds the key taken.
  */
-export async function callOnce<T>(ctx: AppContext, request: IdempotentRequest, steps: IdempotentSteps<T>): Promise<T> {
-  // What the request made: the refund when there is one, else the order.
-  const ownId = request.refundId ?? request.merchantReference;
-  // On PostgreSQL a duplicate key sent to another instance at the same moment waits at
-  // claim() for this transaction, then finds the key taken.
-  const claimed = await ctx.storage.transaction(async (stores): Promise<{ id: string; replay: boolean } | { refused: HttpError }> => {
-    const now = nowIso();
-    if (request.key !== null) {
-      const row = {
-        scope: request.scope,
-        endpoint: request.endpoint,
-        key: request.key,
-        request_hash: requestHash(request.meaning),
-        merchant_reference: request.merchantReference,
-        refund_id: request.refundId,
-        created_at: now,
-      };
-      if (!(await stores.idempotencyKeys.claim(row))) {
-        const earlier = (await stores.idempotencyKeys.find(row.scope, row.endpoint, row.key))!;
-        if (earlier.request_hash !== row.request_hash) return { refused: idempotencyConflict() };
-        if (earlier.refusal_status !== null) {
-          const { refusal_status: status, refusal_code: code, refusal_message: message } = earlier;
-          return { refused: recordedError({ status, code, message }, 'the request was refused') };
-        }
-        return { id: earlier.refund_id ?? earlier.merchant_reference!, replay: true };
-      }
-      try {
-        await steps.record(stores, now);
-      } catch (err) {
-        if (!(err instanceof HttpError)) throw err;
-        await stores.idempotencyKeys.refuse(row, { status: err.statusCode, code: err.code, message: err.message });
-        return { refused: err };
-      }
-      return { id: ownId, replay: false };
+export async function claimKeys(stores: Stores, requests: IdempotentRequest[], now: string): Promise<Claim[]> {
+  const rows = requests.map((request) => (request.key === null ? null : keyRow(request, request.key, now)));
+  const claimed = await stores.idempotencyKeys.claimMany(rows.filter((row) => row !== null));
+  let next = 0;
+  const claims: Claim[] = [];
+  for (const [i, request] of requests.entries()) {
+    const row = rows[i];
+    if (row === null || claimed[next++]) {
+      claims.push({ id: ownId(request), replay: false });
+      continue;
     }
+    const earlier = (await stores.idempotencyKeys.find(row.scope, row.endpoint, row.key))!;
+    if (earlier.request_hash !== row.request_hash) {
+      claims.push({ refused: idempotencyConflict() });
+    } else if (earlier.refusal_status !== null) {
+      const { refusal_status: status, refusal_code: code, refusal_message: message } = earlier;
+      claims.push({ refused: recordedError({ status, code, message }, 'the request was refused') });
+    } else {
+      claims.push({ id: earlier.refund_id ?? earlier.merchant_reference!, replay: true });
+    }
+  }
+  return claims;
+}
+
+/**
+ * claim() for one request, in a transaction of its own: the key claimed, then the request
+ * recorded by `record`, which may refuse it by throwing an HttpError before it has written
+ * anything (the refusal is stored with the key). Refusals leave the transaction as values,
+ * thrown once it ended: a throw inside would roll back the other requests sharing its commit
+ * on SQLite (which then each run again alone).
+ */
+export function claimAndRecord(ctx: AppContext, request: IdempotentRequest, record: (tx: Stores, now: string) => Promise<void>): Promise<Claim> {
+  return ctx.storage.transaction(async (stores): Promise<Claim> => {
+    const now = nowIso();
+    const [claim] = await claimKeys(stores, [request], now);
+    if (!isNew(claim)) return claim;
     try {
-      await steps.record(stores, now);
+      await record(stores, now);
     } catch (err) {
       if (!(err instanceof HttpError)) throw err;
+      const { scope, endpoint, key } = request;
+      if (key !== null) await stores.idempotencyKeys.refuse({ scope, endpoint, key }, { status: err.statusCode, code: err.code, message: err.message });
       return { refused: err };
     }
-    return { id: ownId, replay: false };
+    return claim;
   });
+}
+
+/**
+ * The steps POST /api/orders and refunds share: the key claimed and the request recorded
+ * (steps.claim), or the earlier request under the same key found (a different request under
+ * it is refused). Latipay is called only by the first; a repeat waits for that call if it is
+ * still in flight here, then both answer what was recorded.
+ */
+export async function callOnce<T>(ctx: AppContext, request: IdempotentRequest, steps: IdempotentSteps<T>): Promise<T> {
+  const claimed = await steps.claim();
   if ('refused' in claimed) throw claimed.refused;
   const { id, replay } = claimed;
   const inflightKey = `${request.endpoint}:${id}`;

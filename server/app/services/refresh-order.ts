@@ -77,7 +77,7 @@ export async function checkWithLatipay(ctx: AppContext, order: OrderRow, actor: 
     if (latipayOrderId !== null) await tx.orders.fillLatipayOrderId(merchantReference, latipayOrderId, now);
     const details = { status: answer.status, amount: signed.amount, currency: answer.currency };
     await tx.events.record({ merchantReference, kind: 'latipay_queried', actor, details, at: now });
-    return result ? applyInTransaction(tx, result) : undefined;
+    return result ? (await applyInTransaction(tx, [result]))[0] : undefined;
   });
   if (result) logPaymentResult(result, applied, log);
   if (outcome === null) {

@@ -10,7 +10,7 @@ import { toRefund, viewOrder } from './order-view';
 import type { Stores } from '../store';
 import type { OrderRow } from '../store/orders';
 import type { RefundRow } from '../store/refunds';
-import { callOnce, stillInProgress } from './idempotency';
+import { callOnce, claimAndRecord, stillInProgress } from './idempotency';
 
 export interface RefundInput {
   merchantReference: string;
@@ -130,18 +130,17 @@ async function callLatipay(ctx: AppContext, refundId: string, log: FastifyBaseLo
  */
 export async function refundOrder(ctx: AppContext, input: RefundInput, log: FastifyBaseLogger): Promise<RefundResponse> {
   const refundId = newRefundId();
-  return callOnce<RefundResponse>(
-    ctx,
-    {
-      scope: 'admin',
-      endpoint: 'refund',
-      key: input.idempotencyKey,
-      meaning: [input.merchantReference, input.amountCents, input.reason],
-      merchantReference: input.merchantReference,
-      refundId,
-    },
-    {
-      async record(tx, now) {
+  const request = {
+    scope: 'admin',
+    endpoint: 'refund',
+    key: input.idempotencyKey,
+    meaning: [input.merchantReference, input.amountCents, input.reason],
+    merchantReference: input.merchantReference,
+    refundId,
+  };
+  return callOnce<RefundResponse>(ctx, request, {
+    claim: () =>
+      claimAndRecord(ctx, request, async (tx, now) => {
         const order = await tx.orders.get(input.merchantReference);
         if (!order) throw notFound('no order with this merchant reference');
         await checkRefundable(tx, order, input.amountCents);
@@ -149,13 +148,12 @@ export async function refundOrder(ctx: AppContext, input: RefundInput, log: Fast
         await tx.refunds.insert({ id: refundId, merchantReference: order.merchant_reference, amountCents, reason, now });
         const details = { refundId, amount: formatCents(amountCents), reason };
         await tx.events.record({ merchantReference: order.merchant_reference, kind: 'refund_requested', actor: input.actor, details, at: now });
-      },
-      // The answer is read back: a refund's outcome can be held (unknown) as well as done.
-      call: async () => {
-        await callLatipay(ctx, refundId, log);
-        return undefined;
-      },
-      answer: (id) => response(ctx, id),
+      }),
+    // The answer is read back: a refund's outcome can be held (unknown) as well as done.
+    call: async () => {
+      await callLatipay(ctx, refundId, log);
+      return undefined;
     },
-  );
+    answer: (id) => response(ctx, id),
+  });
 }

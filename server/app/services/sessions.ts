@@ -5,6 +5,8 @@ import { IdentityError } from '../alipay/identity-error';
 import type { AppContext } from '../context';
 import { HttpError } from '../errors';
 import { nowIso } from '../store/db';
+import type { Storage } from '../store';
+import { Batcher, batchLimits, batcherPer } from '../store/batcher';
 
 /** What the server needs of Alipay: the buyer an auth code from my.getAuthCode stands for. */
 export interface Identity {
@@ -59,8 +61,16 @@ export async function createSession(ctx: AppContext, authCode: string, log: Fast
   return { token, expiresAt, buyer: { id: buyerId } };
 }
 
+/** Session look-ups arriving together are made with one statement (Batcher). */
+const sessionLookups = batcherPer((storage: Storage) =>
+  new Batcher(async (tokenHashes: string[]) => {
+    const sessions = new Map((await storage.sessions.findMany(tokenHashes)).map((row) => [row.token_hash, row]));
+    return tokenHashes.map((tokenHash) => sessions.get(tokenHash));
+  }, batchLimits(storage)),
+);
+
 /** The buyer of a session token, or null when the token is unknown or its session expired. */
 export async function buyerOfToken(ctx: AppContext, token: string): Promise<string | null> {
-  const session = await ctx.storage.sessions.find(hashToken(token));
+  const session = await sessionLookups(ctx.storage).run(hashToken(token));
   return session && session.expires_at > nowIso() ? session.buyer_id : null;
 }

@@ -1,4 +1,4 @@
-import type { Sql } from './sql';
+import { valueRows, type Sql } from './sql';
 
 /**
  * What happened to an order beyond its rows: Latipay's create answer, queries, status changes
@@ -28,9 +28,14 @@ export type EventStore = ReturnType<typeof createEventStore>;
 export function createEventStore(db: Sql) {
   return {
     async record(event: NewEvent): Promise<void> {
-      await db.run('INSERT INTO events (at, merchant_reference, kind, actor, details) VALUES (?, ?, ?, ?, ?)', [
-        event.at, event.merchantReference, event.kind, event.actor, JSON.stringify(event.details),
-      ]);
+      await this.recordMany([event]);
+    },
+    async recordMany(events: NewEvent[]): Promise<void> {
+      if (events.length === 0) return;
+      await db.run(
+        `INSERT INTO events (at, merchant_reference, kind, actor, details) VALUES ${valueRows(events.length, 5)}`,
+        events.flatMap((event) => [event.at, event.merchantReference, event.kind, event.actor, JSON.stringify(event.details)]),
+      );
     },
     forOrder: (merchantReference: string): Promise<EventRow[]> =>
       db.all('SELECT * FROM events WHERE merchant_reference = ? ORDER BY id', [merchantReference]),

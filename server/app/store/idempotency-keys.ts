@@ -1,4 +1,4 @@
-import type { Sql } from './sql';
+import { valueRows, type Sql } from './sql';
 
 export interface IdempotencyRow {
   scope: string;
@@ -19,20 +19,35 @@ export interface StoredIdempotencyKey extends IdempotencyRow {
 
 export type IdempotencyKeyStore = ReturnType<typeof createIdempotencyKeyStore>;
 
+type StoredClaim = Pick<IdempotencyRow, 'scope' | 'endpoint' | 'key' | 'merchant_reference' | 'refund_id'>;
+
+/** Which request a row stands for: its key, and what the request makes (a new order or refund). */
+const requestOf = (row: StoredClaim) =>
+  JSON.stringify([row.scope, row.endpoint, row.key, row.merchant_reference, row.refund_id]);
+
 export function createIdempotencyKeyStore(db: Sql) {
+  /**
+   * For each row, true when it was stored, false when its key was already taken (of one key
+   * given twice, the first wins). The primary key decides between concurrent duplicates: only
+   * one insert wins (on PostgreSQL the loser waits for the winner's transaction, then finds its row).
+   */
+  async function claimMany(rows: IdempotencyRow[]): Promise<boolean[]> {
+    if (rows.length === 0) return [];
+    const stored = await db.all<StoredClaim>(
+      `INSERT INTO idempotency_keys (scope, endpoint, key, request_hash, merchant_reference, refund_id, created_at)
+       VALUES ${valueRows(rows.length, 7)}
+       ON CONFLICT DO NOTHING
+       RETURNING scope, endpoint, key, merchant_reference, refund_id`,
+      rows.flatMap((row) => [row.scope, row.endpoint, row.key, row.request_hash, row.merchant_reference, row.refund_id, row.created_at]),
+    );
+    const claimed = new Set(stored.map(requestOf));
+    return rows.map((row) => claimed.has(requestOf(row)));
+  }
+
   return {
-    /**
-     * True when this row was stored; false when the key was already taken. The primary key
-     * decides between concurrent duplicates: only one insert wins (on PostgreSQL the loser
-     * waits for the winner's transaction, then finds its row).
-     */
-    claim: async (row: IdempotencyRow): Promise<boolean> =>
-      (await db.run(
-        `INSERT INTO idempotency_keys (scope, endpoint, key, request_hash, merchant_reference, refund_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT DO NOTHING`,
-        [row.scope, row.endpoint, row.key, row.request_hash, row.merchant_reference, row.refund_id, row.created_at],
-      )) === 1,
+    claimMany,
+    /** claimMany for one row. */
+    claim: async (row: IdempotencyRow): Promise<boolean> => (await claimMany([row]))[0],
     find: (scope: string, endpoint: string, key: string): Promise<StoredIdempotencyKey | undefined> =>
       db.get('SELECT * FROM idempotency_keys WHERE scope = ? AND endpoint = ? AND key = ?', [scope, endpoint, key]),
     /** Records that the request under this key was refused, to answer its replays the same. */

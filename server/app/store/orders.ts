@@ -1,6 +1,6 @@
 import type { OrderStatus } from '../../contract';
 import type { PaymentState } from '../domain/payment-state';
-import { skipLocked, type Sql } from './sql';
+import { inList, skipLocked, valueRows, type Sql } from './sql';
 
 export interface OrderRow {
   id: number;
@@ -75,20 +75,30 @@ export interface StatusChange {
   from: OrderStatus;
   to: OrderStatus;
   paidAt: string | null;
-  now: string;
+}
+
+/** Latipay's answer to creating an order, as stored. */
+export interface CreateAnswer {
+  merchantReference: string;
+  latipayOrderId: string;
+  /** JSON text. */
+  gatewaydata: string;
 }
 
 export type OrderStore = ReturnType<typeof createOrderStore>;
 
 export function createOrderStore(db: Sql) {
-  return {
-    async insert({ lines, ...order }: NewOrder): Promise<void> {
+  const store = {
+    async insertMany(orders: NewOrder[]): Promise<void> {
+      if (orders.length === 0) return;
       await db.run(
         `INSERT INTO orders (merchant_reference, buyer_id, product_id, product_name, quantity, items,
-                             amount_cents, currency, status, created_at, updated_at, next_check_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'creating', ?, ?, ?)`,
-        [order.merchantReference, order.buyerId, lines[0].productId, order.productName, lines[0].quantity,
-          JSON.stringify(lines), order.amountCents, order.currency, order.createdAt, order.createdAt, order.nextCheckAt ?? null],
+                             amount_cents, currency, created_at, updated_at, next_check_at, status)
+         VALUES ${valueRows(orders.length, 12)}`,
+        orders.flatMap(({ lines, ...order }) => [
+          order.merchantReference, order.buyerId, lines[0].productId, order.productName, lines[0].quantity,
+          JSON.stringify(lines), order.amountCents, order.currency, order.createdAt, order.createdAt, order.nextCheckAt ?? null, 'creating',
+        ]),
       );
     },
     /** The order; inside a transaction on PostgreSQL its row stays locked until the end. */
@@ -106,19 +116,24 @@ export function createOrderStore(db: Sql) {
       );
     },
     /**
-     * The order as it now is (a paid notification may have come first, then it stays paid),
-     * or undefined when unknown. The create answer is where Latipay's order id comes from:
-     * it overwrites any other.
+     * Records Latipay's create answers. For each, the order as it now is (a paid notification
+     * may have come first, then it stays paid), or undefined when unknown. The create answer is
+     * where Latipay's order id comes from: it overwrites any other.
      */
-    markCreated(merchantReference: string, latipayOrderId: string, gatewaydata: string, now: string): Promise<OrderViewRow | undefined> {
-      return db.get(
+    async markCreatedMany(created: CreateAnswer[], now: string): Promise<(OrderViewRow | undefined)[]> {
+      if (created.length === 0) return [];
+      // VALUES columns are column1, column2… on both databases.
+      const rows = await db.all<OrderViewRow>(
         `UPDATE orders
          SET status = CASE status WHEN 'creating' THEN 'pending' ELSE status END,
-             latipay_order_id = ?, gatewaydata = ?, updated_at = ?
-         WHERE merchant_reference = ?
+             latipay_order_id = v.column2, gatewaydata = v.column3, updated_at = ?
+         FROM (VALUES ${valueRows(created.length, 3)}) AS v
+         WHERE orders.merchant_reference = v.column1
          RETURNING ${ORDER_VIEW}`,
-        [latipayOrderId, gatewaydata, now, merchantReference],
+        [now, ...created.flatMap((c) => [c.merchantReference, c.latipayOrderId, c.gatewaydata])],
       );
+      const byReference = new Map(rows.map((row) => [row.merchant_reference, row]));
+      return created.map((c) => byReference.get(c.merchantReference));
     },
     async markCreateFailed(merchantReference: string, failure: CreateFailure, now: string): Promise<void> {
       await db.run(
@@ -147,21 +162,36 @@ export function createOrderStore(db: Sql) {
       return rows.map((row) => row.merchant_reference);
     },
     /** What a payment result is checked against (locked inside a transaction on PostgreSQL). */
-    getPaymentState: (merchantReference: string): Promise<PaymentState | undefined> =>
-      db.get(`SELECT ${PAYMENT_STATE} FROM orders WHERE merchant_reference = ?${db.forUpdate}`, [merchantReference]),
     /**
-     * The order's payment state as changed, or undefined when it was no longer in `from`. A paid
-     * order whose Latipay order id is known needs no more checks by the reconciler.
+     * What payment results are checked against, for the orders of these references that exist
+     * (locked inside a transaction on PostgreSQL, in the order of their references, so that
+     * transactions locking some of the same orders wait for each other instead of deadlocking).
      */
-    changeStatus: (change: StatusChange): Promise<PaymentState | undefined> =>
-      db.get(
+    paymentStates: async (merchantReferences: string[]): Promise<PaymentState[]> =>
+      merchantReferences.length === 0
+        ? []
+        : db.all(
+          `SELECT ${PAYMENT_STATE} FROM orders WHERE merchant_reference IN (${inList(merchantReferences.length)})
+           ORDER BY merchant_reference${db.forUpdate}`,
+          merchantReferences,
+        ),
+    /**
+     * The payment states of the orders changed; an order no longer in its change's `from` is
+     * left as it is (and missing from the answer). A paid order whose Latipay order id is known
+     * needs no more checks by the reconciler.
+     */
+    async changeStatusMany(changes: StatusChange[], now: string): Promise<PaymentState[]> {
+      if (changes.length === 0) return [];
+      return db.all(
         `UPDATE orders
-         SET status = ?, paid_at = COALESCE(?, paid_at), updated_at = ?,
-             next_check_at = CASE WHEN ? = 'paid' AND latipay_order_id IS NOT NULL THEN NULL ELSE next_check_at END
-         WHERE merchant_reference = ? AND status = ?
+         SET status = v.column3, paid_at = COALESCE(v.column4, paid_at), updated_at = ?,
+             next_check_at = CASE WHEN v.column3 = 'paid' AND latipay_order_id IS NOT NULL THEN NULL ELSE next_check_at END
+         FROM (VALUES ${valueRows(changes.length, 4)}) AS v
+         WHERE orders.merchant_reference = v.column1 AND orders.status = v.column2
          RETURNING ${PAYMENT_STATE}`,
-        [change.to, change.paidAt, change.now, change.to, change.merchantReference, change.from],
-      ),
+        [now, ...changes.flatMap((c) => [c.merchantReference, c.from, c.to, c.paidAt])],
+      );
+    },
     /**
      * Sets Latipay's order id when the create answer never came. Only from our own query to
      * Latipay: a notification's order_id is not covered by its signature.
@@ -234,5 +264,14 @@ export function createOrderStore(db: Sql) {
         [cents, cents, now, merchantReference],
       );
     },
+    // One row at a time, as most callers need.
+    insert: (order: NewOrder): Promise<void> => store.insertMany([order]),
+    markCreated: async (merchantReference: string, latipayOrderId: string, gatewaydata: string, now: string): Promise<OrderViewRow | undefined> =>
+      (await store.markCreatedMany([{ merchantReference, latipayOrderId, gatewaydata }], now))[0],
+    getPaymentState: async (merchantReference: string): Promise<PaymentState | undefined> => (await store.paymentStates([merchantReference]))[0],
+    /** The order's payment state as changed, or undefined when it was no longer in `from`. */
+    changeStatus: async ({ now, ...change }: StatusChange & { now: string }): Promise<PaymentState | undefined> =>
+      (await store.changeStatusMany([change], now))[0],
   };
+  return store;
 }

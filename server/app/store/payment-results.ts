@@ -1,4 +1,4 @@
-import type { Sql } from './sql';
+import { valueRows, type Sql } from './sql';
 
 /** What storing a payment result did to its order. */
 export type ResultEffect = 'applied' | 'no_change' | 'anomaly';
@@ -32,13 +32,16 @@ export interface PaymentResultRow {
 
 export function createPaymentResultStore(db: Sql) {
   return {
-    async insert(record: PaymentResultRecord): Promise<void> {
-      const { signature: _dropped, ...fields } = record.fields;
+    async insertMany(records: PaymentResultRecord[]): Promise<void> {
+      if (records.length === 0) return;
       await db.run(
         `INSERT INTO payment_results (source, merchant_reference, status, amount, currency, fields, outcome, received_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        [record.source, record.merchantReference, record.status, record.amount, record.currency,
-          JSON.stringify(fields), record.outcome, record.receivedAt],
+         VALUES ${valueRows(records.length, 8)}`,
+        records.flatMap((record) => {
+          const { signature: _dropped, ...fields } = record.fields;
+          return [record.source, record.merchantReference, record.status, record.amount, record.currency,
+            JSON.stringify(fields), record.outcome, record.receivedAt];
+        }),
       );
     },
     forOrder: (merchantReference: string): Promise<PaymentResultRow[]> =>

@@ -1,4 +1,4 @@
-import type { Sql } from './sql';
+import { inList, type Sql } from './sql';
 
 export interface SessionRow {
   token_hash: string;
@@ -17,6 +17,9 @@ export function createSessionStore(db: Sql) {
       ]);
     },
     find: (tokenHash: string): Promise<SessionRow | undefined> => db.get('SELECT * FROM sessions WHERE token_hash = ?', [tokenHash]),
+    /** The sessions of these token hashes that exist, in no particular order. */
+    findMany: async (tokenHashes: string[]): Promise<SessionRow[]> =>
+      tokenHashes.length === 0 ? [] : db.all(`SELECT * FROM sessions WHERE token_hash IN (${inList(tokenHashes.length)})`, tokenHashes),
     /** Deletes the sessions that expired before `now`; returns how many. */
     deleteExpired: (now: string): Promise<number> => db.run('DELETE FROM sessions WHERE expires_at <= ?', [now]),
   };

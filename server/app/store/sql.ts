@@ -39,3 +39,14 @@ export function numberPlaceholders(sql: string): string {
 export function skipLocked(db: Sql): string {
   return db.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
 }
+
+/** `(?, ?), (?, ?)…`: the VALUES rows of a multi-row statement (rows × columns placeholders). */
+export function valueRows(rows: number, columns: number): string {
+  const row = `(${Array.from({ length: columns }, () => '?').join(', ')})`;
+  return Array.from({ length: rows }, () => row).join(', ');
+}
+
+/** `?, ?, ?`: the list of an `IN (…)` of `count` values. */
+export function inList(count: number): string {
+  return Array.from({ length: count }, () => '?').join(', ');
+}

@@ -1,0 +1,182 @@
+/**
+ * The batched forms of the writes every order and notification makes, checked on the Storage
+ * itself: many requests in one transaction must come out as if each had run alone, in order.
+ */
+import type { Storage } from '../../server/app/store';
+import { applyInTransaction, type PaymentResult } from '../../server/app/services/apply-payment-result';
+import { claimKeys, type IdempotentRequest } from '../../server/app/services/idempotency';
+import { createStorageDatabase, type TestDatabase } from '../server/helpers/storage';
+import type { OrderStatus } from '../../server/contract';
+
+let database: TestDatabase;
+let storage: Storage;
+beforeAll(async () => {
+  database = await createStorageDatabase();
+  storage = await database.open();
+});
+afterAll(() => database.close());
+
+let sequence = 0;
+const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${(sequence++).toString(36)}`;
+
+async function newOrders(count: number, status: OrderStatus, amountCents = 500): Promise<string[]> {
+  const references = Array.from({ length: count }, () => unique('B'));
+  const now = new Date().toISOString();
+  await storage.transaction(async (tx) => {
+    await tx.orders.insertMany(
+      references.map((merchantReference) => ({
+        merchantReference,
+        buyerId: 'buyer-b',
+        lines: [{ productId: 'p', name: 'P', quantity: 1, unitPriceCents: amountCents }],
+        productName: 'P',
+        amountCents,
+        currency: 'NZD',
+        createdAt: now,
+      })),
+    );
+    const created = await tx.orders.markCreatedMany(
+      references.map((merchantReference) => ({ merchantReference, latipayOrderId: `L-${merchantReference}`, gatewaydata: '{}' })),
+      now,
+    );
+    expect(created.map((row) => row?.status)).toEqual(references.map(() => 'pending'));
+    if (status !== 'pending') {
+      const changed = await tx.orders.changeStatusMany(references.map((merchantReference) => ({ merchantReference, from: 'pending', to: status, paidAt: null })), now);
+      expect(changed).toHaveLength(count);
+    }
+  });
+  return references;
+}
+
+function notification(merchantReference: string, status: string, amount = '5.00', currency = 'NZD'): PaymentResult {
+  return {
+    source: 'notify',
+    merchantReference,
+    outcome: status === 'paid' ? 'paid' : status === 'failed' ? 'failed' : status === 'pending' ? 'pending' : null,
+    latipayStatus: status,
+    amount,
+    amountCents: Math.round(Number(amount) * 100),
+    currency,
+    fields: { merchant_reference: merchantReference, status, signature: 'dropped' },
+  };
+}
+
+const rows = <T>(sql: string, params: unknown[]) => storage.sql.all<T>(sql, params);
+
+describe('payment results applied together (applyInTransaction with several)', () => {
+  it('decides each against the order as the ones before it left it', async () => {
+    const [a, b, c] = await newOrders(3, 'pending');
+    const [expired] = await newOrders(1, 'expired');
+    const results = [
+      notification(a, 'paid'),
+      notification(a, 'paid'), // a duplicate in the same batch changes nothing
+      notification(b, 'failed'),
+      notification(b, 'paid'), // a late success after the failure: paid
+      notification(c, 'paid', '4.00'), // wrong amount: an anomaly, the order unchanged
+      notification('Bunknown', 'paid'),
+      notification(expired, 'paid'),
+    ];
+    const applied = await storage.transaction((tx) => applyInTransaction(tx, results));
+    expect(applied.map((r) => r && [r.outcome, r.order.status])).toEqual([
+      ['applied', 'paid'],
+      ['no_change', 'paid'],
+      ['applied', 'failed'],
+      ['applied', 'paid'],
+      ['anomaly', 'pending'],
+      undefined,
+      ['applied', 'paid'],
+    ]);
+
+    const orders = await rows<{ merchant_reference: string; status: string; paid_at: string | null }>(
+      `SELECT merchant_reference, status, paid_at FROM orders WHERE merchant_reference IN (?, ?, ?, ?) ORDER BY merchant_reference`,
+      [a, b, c, expired],
+    );
+    expect(Object.fromEntries(orders.map((o) => [o.merchant_reference, [o.status, o.paid_at !== null]]))).toEqual({
+      [a]: ['paid', true],
+      [b]: ['paid', true],
+      [c]: ['pending', false],
+      [expired]: ['paid', true],
+    });
+    const stored = await rows<{ merchant_reference: string; outcome: string; fields: string }>(
+      `SELECT merchant_reference, outcome, fields FROM payment_results WHERE merchant_reference IN (?, ?, ?, ?) ORDER BY id`,
+      [a, b, c, expired],
+    );
+    expect(stored.map((r) => [r.merchant_reference, r.outcome])).toEqual([
+      [a, 'applied'],
+      [a, 'no_change'],
+      [b, 'applied'],
+      [b, 'applied'],
+      [c, 'anomaly'],
+      [expired, 'applied'],
+    ]);
+    expect(stored.every((r) => !('signature' in JSON.parse(r.fields)))).toBe(true);
+    const anomalies = await rows<{ merchant_reference: string; kind: string }>(
+      'SELECT merchant_reference, kind FROM anomalies WHERE merchant_reference IN (?, ?) ORDER BY id',
+      [c, expired],
+    );
+    expect(anomalies.map((r) => [r.merchant_reference, r.kind])).toEqual([
+      [c, 'amount_mismatch'],
+      [expired, 'paid_after_expiry'],
+    ]);
+  });
+
+  it('gives one result at a time the same outcome as several together', async () => {
+    const [alone] = await newOrders(1, 'pending');
+    const first = await storage.transaction((tx) => applyInTransaction(tx, [notification(alone, 'paid')]));
+    const again = await storage.transaction((tx) => applyInTransaction(tx, [notification(alone, 'paid')]));
+    expect([first[0]?.outcome, again[0]?.outcome]).toEqual(['applied', 'no_change']);
+  });
+});
+
+describe('Idempotency-Keys claimed together (claimKeys)', () => {
+  const request = (key: string | null, merchantReference: string, meaning: unknown[] = ['p', 1]): IdempotentRequest => ({
+    scope: 'buyer:batch',
+    endpoint: 'create_order',
+    key,
+    meaning,
+    merchantReference,
+    refundId: null,
+  });
+
+  it('gives a key sent twice in one batch to the first, and makes the second its replay', async () => {
+    const key = unique('k');
+    const other = unique('k');
+    const claims = await storage.transaction((tx) =>
+      claimKeys(tx, [request(key, 'R1'), request(null, 'R2'), request(key, 'R3'), request(other, 'R4'), request(key, 'R5', ['q', 2])], new Date().toISOString()),
+    );
+    expect(claims.map((claim) => ('refused' in claim ? claim.refused.statusCode : claim))).toEqual([
+      { id: 'R1', replay: false },
+      { id: 'R2', replay: false },
+      { id: 'R1', replay: true },
+      { id: 'R4', replay: false },
+      409,
+    ]);
+    const stored = await rows<{ merchant_reference: string }>('SELECT merchant_reference FROM idempotency_keys WHERE key IN (?, ?) ORDER BY merchant_reference', [key, other]);
+    expect(stored.map((row) => row.merchant_reference)).toEqual(['R1', 'R4']);
+  });
+
+  it('finds a key claimed by an earlier transaction', async () => {
+    const key = unique('k');
+    await storage.transaction((tx) => claimKeys(tx, [request(key, 'E1')], new Date().toISOString()));
+    const [claim] = await storage.transaction((tx) => claimKeys(tx, [request(key, 'E2')], new Date().toISOString()));
+    expect(claim).toEqual({ id: 'E1', replay: true });
+  });
+});
+
+describe('orders created together (markCreatedMany)', () => {
+  it('answers each reference with its row, and unknown references with nothing', async () => {
+    const [a, b] = await newOrders(2, 'paid');
+    const now = new Date().toISOString();
+    const created = await storage.transaction((tx) =>
+      tx.orders.markCreatedMany(
+        [b, 'Bnosuchorder', a].map((merchantReference) => ({ merchantReference, latipayOrderId: `S-${merchantReference}`, gatewaydata: '{"x":1}' })),
+        now,
+      ),
+    );
+    // A paid order stays paid; Latipay's order id from the create answer is kept.
+    expect(created.map((row) => row && [row.merchant_reference, row.status, row.latipay_order_id])).toEqual([
+      [b, 'paid', `S-${b}`],
+      undefined,
+      [a, 'paid', `S-${a}`],
+    ]);
+  });
+});
