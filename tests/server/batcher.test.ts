@@ -1,14 +1,15 @@
 /** Batcher: the database work of requests arriving together, done by one call. */
 import { Batcher } from '../../server/app/store/batcher';
+import { OutcomeUnknown } from '../../server/app/store/outcome-unknown';
 
 /** A batch function that records each call's inputs and answers after `release()`. */
-function recorder(fail: (input: number) => boolean = () => false) {
+function recorder(fail: (input: number) => boolean = () => false, failure = (message: string): Error => new Error(message)) {
   const calls: number[][] = [];
   const waiting: (() => void)[] = [];
   const run = (inputs: number[]) => {
     calls.push([...inputs]);
     return new Promise<string[]>((resolve, reject) => {
-      waiting.push(() => (inputs.some(fail) ? reject(new Error(`batch ${inputs.join(',')} failed`)) : resolve(inputs.map((n) => `#${n}`))));
+      waiting.push(() => (inputs.some(fail) ? reject(failure(`batch ${inputs.join(',')} failed`)) : resolve(inputs.map((n) => `#${n}`))));
     });
   };
   /** Answers every call made so far, then lets the batcher start what waits. */
@@ -58,15 +59,27 @@ describe('Batcher', () => {
     await expect(Promise.all([first, ...later])).resolves.toEqual(['#1', '#2', '#3']);
   });
 
-  it('runs the inputs of a failed batch again one by one, so that only the failing one fails', async () => {
+  it('runs the inputs of a failed batch again one after the other, so that only the failing one fails', async () => {
     const { calls, run, release } = recorder((n) => n === 2);
     const batcher = new Batcher(run, { maxSize: 10, maxInFlight: 1 });
     const answers = [1, 2, 3].map((n) => batcher.run(n).catch((err: Error) => err.message));
     await new Promise((resolve) => setImmediate(resolve));
     await release();
-    await release();
+    expect(calls).toEqual([[1, 2, 3], [1]]);
+    for (let i = 0; i < 3; i++) await release();
     await expect(Promise.all(answers)).resolves.toEqual(['#1', 'batch 2 failed', '#3']);
     expect(calls).toEqual([[1, 2, 3], [1], [2], [3]]);
+  });
+
+  it('does not run a batch again when its outcome is unknown (it may have been written): every input gets the error', async () => {
+    const { calls, run, release } = recorder((n) => n === 2, (message) => new OutcomeUnknown(message));
+    const batcher = new Batcher(run, { maxSize: 10, maxInFlight: 1 });
+    const answers = [1, 2, 3].map((n) => batcher.run(n).catch((err: Error) => err));
+    await new Promise((resolve) => setImmediate(resolve));
+    await release();
+    const errors = await Promise.all(answers);
+    expect(errors.every((err) => err instanceof OutcomeUnknown && err.message === 'batch 1,2,3 failed')).toBe(true);
+    expect(calls).toEqual([[1, 2, 3]]);
   });
 
   it('keeps answering after a batch failed', async () => {

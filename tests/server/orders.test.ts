@@ -192,6 +192,35 @@ describe('idempotent create', () => {
     const rows = await server.rows('SELECT merchant_reference FROM orders WHERE buyer_id = ?', buyerId);
     expect(rows).toHaveLength(1);
   });
+
+  it('a burst of creates, some without a key and some keys sent three times, recorded together, keeps one order per key', async () => {
+    const { buyerId } = await server.signIn('buyer-burst');
+    const before = (await sandboxCalls(server)).create;
+    const keys = Array.from({ length: 10 }, (_, i) => `burst-${i}`);
+    // Keys first, then their repeats, then orders without a key: all sent at once.
+    const requests = [...keys, ...keys, ...keys, ...Array.from({ length: 10 }, () => null)];
+    const results = await Promise.all(
+      requests.map((key) => createOrder(server, undefined, key === null ? {} : { 'idempotency-key': key }, 'buyer-burst')),
+    );
+    expect(results.map((r) => r.status)).toEqual(requests.map(() => 201));
+    const byKey = new Map<string, Set<string>>();
+    requests.forEach((key, i) => {
+      if (key !== null) byKey.set(key, (byKey.get(key) ?? new Set()).add(results[i].body.order.merchantReference));
+    });
+    expect([...byKey.values()].map((references) => references.size)).toEqual(keys.map(() => 1));
+    const references = new Set(results.map((r) => r.body.order.merchantReference as string));
+    expect(references.size).toBe(20);
+    expect((await sandboxCalls(server)).create).toBe(before + 20);
+    const rows = await server.rows<{ merchant_reference: string; status: string }>('SELECT merchant_reference, status FROM orders WHERE buyer_id = ?', buyerId);
+    expect(new Set(rows.map((row) => row.merchant_reference))).toEqual(references);
+    expect(rows.every((row) => row.status === 'pending')).toBe(true);
+    const events = await server.rows<{ merchant_reference: string; details: string }>(
+      "SELECT merchant_reference, details FROM events WHERE kind = 'latipay_created' AND merchant_reference IN (SELECT merchant_reference FROM orders WHERE buyer_id = ?)",
+      buyerId,
+    );
+    expect(events).toHaveLength(20);
+    expect(events.every((event) => JSON.parse(event.details).status === 'pending' && typeof JSON.parse(event.details).latipayOrderId === 'string')).toBe(true);
+  });
 });
 
 describe('GET /api/orders', () => {

@@ -76,6 +76,16 @@ describe('buyer routes need a session', () => {
     }
     expect((await http(`${server.url}/api/products`)).status).toBe(200);
   });
+
+  it('end at once when their row is deleted (a session is never remembered by the server), even in a burst', async () => {
+    const { body } = await signIn(server, 'sandbox:erin');
+    const [other] = await Promise.all([signIn(server, 'sandbox:frank'), http(`${server.url}/api/orders`, { headers: bearer(body.token) })]);
+    const burst = () => Promise.all(Array.from({ length: 20 }, (_, i) => http(`${server.url}/api/orders`, { headers: bearer(i % 2 ? body.token : other.body.token) })));
+    expect((await burst()).map((res) => res.status)).toEqual(Array.from({ length: 20 }, () => 200));
+    await server.rows('DELETE FROM sessions WHERE buyer_id = ? RETURNING token_hash', body.buyer.id);
+    // Erin's requests are refused, Frank's still served, all asked for together.
+    expect((await burst()).map((res) => res.status)).toEqual(Array.from({ length: 20 }, (_, i) => (i % 2 ? 401 : 200)));
+  });
 });
 
 describe('buyer isolation', () => {

@@ -6,6 +6,7 @@ import type { Storage } from '../../server/app/store';
 import { applyInTransaction, type PaymentResult } from '../../server/app/services/apply-payment-result';
 import { claimKeys, type IdempotentRequest } from '../../server/app/services/idempotency';
 import { createStorageDatabase, type TestDatabase } from '../server/helpers/storage';
+import { OutcomeUnknown } from '../../server/app/store/outcome-unknown';
 import type { OrderStatus } from '../../server/contract';
 
 let database: TestDatabase;
@@ -154,6 +155,12 @@ describe('Idempotency-Keys claimed together (claimKeys)', () => {
     expect(stored.map((row) => row.merchant_reference)).toEqual(['R1', 'R4']);
   });
 
+  it('answers each request in the order given, whatever the order of the keys', async () => {
+    const [low, high] = [unique('a'), unique('z')];
+    const claims = await storage.transaction((tx) => claimKeys(tx, [request(high, 'H1'), request(low, 'L1'), request(high, 'H2')], new Date().toISOString()));
+    expect(claims).toEqual([{ id: 'H1', replay: false }, { id: 'L1', replay: false }, { id: 'H1', replay: true }]);
+  });
+
   it('finds a key claimed by an earlier transaction', async () => {
     const key = unique('k');
     await storage.transaction((tx) => claimKeys(tx, [request(key, 'E1')], new Date().toISOString()));
@@ -178,5 +185,29 @@ describe('orders created together (markCreatedMany)', () => {
       undefined,
       [a, 'paid', `S-${a}`],
     ]);
+  });
+});
+
+describe('atomicStatement', () => {
+  it('runs work of one statement; on PostgreSQL a second statement is refused (the first, a transaction of its own, stays)', async () => {
+    const [order] = await newOrders(1, 'pending');
+    const now = new Date().toISOString();
+    const [row] = await storage.atomicStatement((tx) => tx.orders.recordCreated([{ merchantReference: order, latipayOrderId: 'S-atomic', gatewaydata: '{}' }], now));
+    expect(row?.latipay_order_id).toBe('S-atomic');
+    const events = await rows<{ details: string }>("SELECT details FROM events WHERE merchant_reference = ? AND kind = 'latipay_created'", [order]);
+    expect(events.map((event) => JSON.parse(event.details))).toEqual([{ latipayOrderId: 'S-atomic', status: 'pending' }]);
+
+    const twoStatements = storage.atomicStatement(async (tx) => {
+      await tx.events.record({ merchantReference: order, kind: 'note', actor: 'system', details: {}, at: now });
+      await tx.events.record({ merchantReference: order, kind: 'note', actor: 'system', details: {}, at: now });
+    });
+    if (database.kind === 'postgres') {
+      await expect(twoStatements).rejects.toThrow(OutcomeUnknown);
+      // The first was its own statement, already committed: which is why the work must make only one.
+      expect(await rows("SELECT id FROM events WHERE merchant_reference = ? AND kind = 'note'", [order])).toHaveLength(1);
+    } else {
+      await twoStatements;
+      expect(await rows("SELECT id FROM events WHERE merchant_reference = ? AND kind = 'note'", [order])).toHaveLength(2);
+    }
   });
 });

@@ -7,7 +7,7 @@ import type { AnomalyKind } from '../store/anomalies';
 import { nowIso } from '../store/db';
 import type { PaymentResultRecord, ResultEffect } from '../store/payment-results';
 import type { StatusChange } from '../store/orders';
-import { Batcher, batchLimits, batcherPer } from '../store/batcher';
+import { BATCH_LIMITS, Batcher, perStorage } from '../store/batcher';
 
 /** An authenticated payment result from Latipay: a notification or a query answer. */
 export interface PaymentResult {
@@ -40,8 +40,8 @@ function anomalyOf(order: PaymentState, result: PaymentResult): AnomalyKind | nu
 }
 
 /** Notifications arriving together are applied in one transaction (Batcher). */
-const batches = batcherPer((storage: Storage) =>
-  new Batcher((results: PaymentResult[]) => storage.transaction((tx) => applyInTransaction(tx, results)), batchLimits(storage)),
+const batches = perStorage((storage: Storage) =>
+  new Batcher((results: PaymentResult[]) => storage.transaction((tx) => applyInTransaction(tx, results)), BATCH_LIMITS),
 );
 
 /**
@@ -57,7 +57,8 @@ export function applyPaymentResult(storage: Storage, result: PaymentResult): Pro
 /**
  * applyPaymentResult for each result, in order, inside a transaction in progress: the orders'
  * rows are read (and locked on PostgreSQL) once, each result is decided against its order as
- * the results before it left it, and what they did is written with one statement per table.
+ * the results before it left it, and what they did is written with one statement for the
+ * orders changed and one for the results stored (anomalies, rare, one each).
  */
 export async function applyInTransaction(stores: Stores, results: PaymentResult[]): Promise<(AppliedResult | undefined)[]> {
   const references = [...new Set(results.map((result) => result.merchantReference))];

@@ -9,8 +9,8 @@ import { LatipayCallError, latipayHttpError } from '../latipay/call-error';
 import { viewOrder } from './order-view';
 import type { CreateAnswer, NewOrder, StoredLine } from '../store/orders';
 import { callOnce, claimKeys, isNew, stillInProgress, type IdempotentRequest } from './idempotency';
-import { Batcher, batchLimits, batcherPer } from '../store/batcher';
-import type { Storage } from '../store';
+import { BATCH_LIMITS, Batcher, perStorage } from '../store/batcher';
+import type { Storage, Stores } from '../store';
 import { firstCheckAt, scheduleRules } from './reconciler-schedule';
 
 export interface CreateOrderInput {
@@ -94,26 +94,9 @@ async function callLatipay(
   }
 }
 
-/** Latipay's create answers arriving together are recorded in one transaction (Batcher). */
-const createAnswers = batcherPer((storage: Storage) =>
-  new Batcher(
-    (answers: CreateAnswer[]) =>
-      storage.transaction(async (tx) => {
-        const now = nowIso();
-        const rows = await tx.orders.markCreatedMany(answers, now);
-        await tx.events.recordMany(
-          answers.map(({ merchantReference, latipayOrderId }, i) => ({
-            merchantReference,
-            kind: 'latipay_created',
-            actor: 'latipay',
-            details: { latipayOrderId, status: rows[i]?.status },
-            at: now,
-          })),
-        );
-        return rows;
-      }),
-    batchLimits(storage),
-  ),
+/** Latipay's create answers arriving together are recorded with one statement (Batcher). */
+const createAnswers = perStorage((storage: Storage) =>
+  new Batcher((answers: CreateAnswer[]) => storage.atomicStatement((tx) => tx.orders.recordCreated(answers, nowIso())), BATCH_LIMITS),
 );
 
 /** A new order to record under its request's Idempotency-Key. */
@@ -124,19 +107,18 @@ interface OrderRequest {
 
 /**
  * Orders asked for together are claimed and recorded in one transaction (Batcher): their keys
- * with one statement, the new orders with another.
+ * with one statement, the new orders with another; without keys, the orders' statement alone.
  */
-const orderRequests = batcherPer((storage: Storage) =>
-  new Batcher(
-    (requests: OrderRequest[]) =>
-      storage.transaction(async (tx) => {
-        const now = nowIso();
-        const claims = await claimKeys(tx, requests.map((item) => item.request), now);
-        await tx.orders.insertMany(requests.filter((_, i) => isNew(claims[i])).map((item) => item.order(now)));
-        return claims;
-      }),
-    batchLimits(storage),
-  ),
+const orderRequests = perStorage((storage: Storage) =>
+  new Batcher((requests: OrderRequest[]) => {
+    const record = async (tx: Stores) => {
+      const now = nowIso();
+      const claims = await claimKeys(tx, requests.map((item) => item.request), now);
+      await tx.orders.insertMany(requests.filter((_, i) => isNew(claims[i])).map((item) => item.order(now)));
+      return claims;
+    };
+    return requests.some((item) => item.request.key !== null) ? storage.transaction(record) : storage.atomicStatement(record);
+  }, BATCH_LIMITS),
 );
 
 /**

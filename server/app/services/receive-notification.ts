@@ -20,8 +20,8 @@ function field(form: Record<string, unknown>, name: string): string {
  * POST /api/latipay/notify, Latipay's asynchronous payment result, from its parsed form.
  * The signature is checked before anything else (constant time): a notification that lacks
  * a signed field cannot verify, and gets 403 like any other forgery. Only then are the fields
- * checked (400) and the order looked up (404). Resolves once the result is committed (on
- * SQLite, notifications arriving together share one commit).
+ * checked (400) and the order looked up (404). Resolves once the result is committed
+ * (notifications arriving together are applied in one transaction: applyPaymentResult).
  *
  * A result whose amount or currency differs from the order's, or whose status is unknown,
  * is accepted too, after it has been stored and recorded as an anomaly: it will never match

@@ -6,7 +6,7 @@ import type { AppContext } from '../context';
 import { HttpError } from '../errors';
 import { nowIso } from '../store/db';
 import type { Storage } from '../store';
-import { Batcher, batchLimits, batcherPer } from '../store/batcher';
+import { BATCH_LIMITS, Batcher, perStorage } from '../store/batcher';
 
 /** What the server needs of Alipay: the buyer an auth code from my.getAuthCode stands for. */
 export interface Identity {
@@ -62,14 +62,17 @@ export async function createSession(ctx: AppContext, authCode: string, log: Fast
 }
 
 /** Session look-ups arriving together are made with one statement (Batcher). */
-const sessionLookups = batcherPer((storage: Storage) =>
+const sessionLookups = perStorage((storage: Storage) =>
   new Batcher(async (tokenHashes: string[]) => {
     const sessions = new Map((await storage.sessions.findMany(tokenHashes)).map((row) => [row.token_hash, row]));
     return tokenHashes.map((tokenHash) => sessions.get(tokenHash));
-  }, batchLimits(storage)),
+  }, BATCH_LIMITS),
 );
 
-/** The buyer of a session token, or null when the token is unknown or its session expired. */
+/**
+ * The buyer of a session token, or null when the token is unknown or its session expired.
+ * Read from the database every time (not cached), so that deleting a session's row ends it at once.
+ */
 export async function buyerOfToken(ctx: AppContext, token: string): Promise<string | null> {
   const session = await sessionLookups(ctx.storage).run(hashToken(token));
   return session && session.expires_at > nowIso() ? session.buyer_id : null;

@@ -1,4 +1,5 @@
 import type { Storage } from './index';
+import { OutcomeUnknown } from './outcome-unknown';
 
 interface Queued<I, O> {
   input: I;
@@ -20,8 +21,10 @@ export interface BatchLimits {
  * both processes far more than the rows it carries, so a burst of orders or notifications is
  * written with a few multi-row statements instead of a few statements each.
  *
- * When a batch fails, each of its inputs runs again alone, so that the one that fails fails
- * alone (runBatch must be safe to run again: a transaction that was rolled back is).
+ * When a batch fails, each of its inputs runs again alone, one after the other, so that the
+ * one at fault fails alone (runBatch must be safe to run again: a transaction that was rolled
+ * back is). Not when the failure is OutcomeUnknown: the batch may have been written, and every
+ * input gets that error.
  */
 export class Batcher<I, O> {
   private queue: Queued<I, O>[] = [];
@@ -58,8 +61,11 @@ export class Batcher<I, O> {
       try {
         outputs = await this.runBatch(batch.map((item) => item.input));
       } catch (err) {
-        if (batch.length === 1) batch[0].reject(err);
-        else await Promise.all(batch.map((item) => this.runAlone(item)));
+        if (batch.length === 1 || err instanceof OutcomeUnknown) {
+          for (const item of batch) item.reject(err);
+        } else {
+          for (const item of batch) await this.runAlone(item);
+        }
       }
       if (outputs) batch.forEach((item, i) => item.resolve(outputs[i]));
     } finally {
@@ -78,22 +84,21 @@ export class Batcher<I, O> {
 }
 
 /**
- * How a storage batches: SQLite has one writer, whose transactions already share commits
- * (group-commit.ts), so one batch at a time; PostgreSQL's pool runs a few side by side.
+ * One batch at a time per kind of work, of up to 64 inputs: while it runs, the next gathers.
+ * SQLite has a single writer anyway; on PostgreSQL, measured at 128 connections creating
+ * orders, a second batch in flight made smaller batches and no more orders per second.
  */
-export function batchLimits(storage: Pick<Storage, 'kind'>): BatchLimits {
-  return storage.kind === 'postgres' ? { maxSize: 64, maxInFlight: 2 } : { maxSize: 64, maxInFlight: 1 };
-}
+export const BATCH_LIMITS: BatchLimits = { maxSize: 64, maxInFlight: 1 };
 
-/** One batcher per storage (each app instance in a test has its own), made on first use. */
-export function batcherPer<I, O>(make: (storage: Storage) => Batcher<I, O>): (storage: Storage) => Batcher<I, O> {
-  const batchers = new WeakMap<Storage, Batcher<I, O>>();
+/** One T per storage (each app instance in a test has its own), made on first use. */
+export function perStorage<T extends object>(make: (storage: Storage) => T): (storage: Storage) => T {
+  const made = new WeakMap<Storage, T>();
   return (storage) => {
-    let batcher = batchers.get(storage);
-    if (batcher === undefined) {
-      batcher = make(storage);
-      batchers.set(storage, batcher);
+    let value = made.get(storage);
+    if (value === undefined) {
+      value = make(storage);
+      made.set(storage, value);
     }
-    return batcher;
+    return value;
   };
 }

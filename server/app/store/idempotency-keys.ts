@@ -19,6 +19,8 @@ export interface StoredIdempotencyKey extends IdempotencyRow {
 
 export type IdempotencyKeyStore = ReturnType<typeof createIdempotencyKeyStore>;
 
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 type StoredClaim = Pick<IdempotencyRow, 'scope' | 'endpoint' | 'key' | 'merchant_reference' | 'refund_id'>;
 
 /** Which request a row stands for: its key, and what the request makes (a new order or refund). */
@@ -33,12 +35,15 @@ export function createIdempotencyKeyStore(db: Sql) {
    */
   async function claimMany(rows: IdempotencyRow[]): Promise<boolean[]> {
     if (rows.length === 0) return [];
+    // Inserted in the order of their keys: two transactions claiming some of the same keys
+    // then wait for each other instead of deadlocking (PostgreSQL).
+    const sorted = [...rows].sort((a, b) => compare(a.scope, b.scope) || compare(a.endpoint, b.endpoint) || compare(a.key, b.key));
     const stored = await db.all<StoredClaim>(
       `INSERT INTO idempotency_keys (scope, endpoint, key, request_hash, merchant_reference, refund_id, created_at)
        VALUES ${valueRows(rows.length, 7)}
        ON CONFLICT DO NOTHING
        RETURNING scope, endpoint, key, merchant_reference, refund_id`,
-      rows.flatMap((row) => [row.scope, row.endpoint, row.key, row.request_hash, row.merchant_reference, row.refund_id, row.created_at]),
+      sorted.flatMap((row) => [row.scope, row.endpoint, row.key, row.request_hash, row.merchant_reference, row.refund_id, row.created_at]),
     );
     const claimed = new Set(stored.map(requestOf));
     return rows.map((row) => claimed.has(requestOf(row)));

@@ -26,7 +26,8 @@ export function createStores(sql: Sql) {
 
 /**
  * Where the shop keeps everything: SQLite (store/sqlite.ts) or PostgreSQL (store/postgres.ts).
- * Its stores read outside any transaction; every write goes through transaction().
+ * Its stores read outside any transaction; every write goes through transaction() (or
+ * atomicStatement(), for work of a single statement).
  */
 export interface Storage extends Stores {
   readonly kind: 'sqlite' | 'postgres';
@@ -39,6 +40,13 @@ export interface Storage extends Stores {
    * deadlock aborts it) and must let its errors through, which roll everything back.
    */
   transaction<T>(work: (tx: Stores) => Promise<T>): Promise<T>;
+  /**
+   * transaction() for work that makes a single statement on PostgreSQL, which is atomic by
+   * itself there and so runs without BEGIN and COMMIT. A second statement throws OutcomeUnknown
+   * (the first is committed by then): a mistake in the work. On SQLite, where the work may make
+   * more than one, it is transaction().
+   */
+  atomicStatement<T>(work: (tx: Stores) => Promise<T>): Promise<T>;
   /** Throws when the database cannot answer. */
   ping(): Promise<void>;
   close(): Promise<void>;

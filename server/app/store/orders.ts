@@ -1,6 +1,7 @@
 import type { OrderStatus } from '../../contract';
 import type { PaymentState } from '../domain/payment-state';
 import { inList, skipLocked, valueRows, type Sql } from './sql';
+import { createEventStore, type NewEvent } from './events';
 
 export interface OrderRow {
   id: number;
@@ -85,6 +86,32 @@ export interface CreateAnswer {
   gatewaydata: string;
 }
 
+/** The UPDATE of markCreatedMany for `count` answers (VALUES columns are column1, column2… on both databases). */
+const markCreatedSql = (count: number) => `UPDATE orders
+  SET status = CASE status WHEN 'creating' THEN 'pending' ELSE status END,
+      latipay_order_id = v.column2, gatewaydata = v.column3, updated_at = ?
+  FROM (VALUES ${valueRows(count, 3)}) AS v
+  WHERE orders.merchant_reference = v.column1`;
+
+const markCreatedParams = (created: CreateAnswer[], now: string) => [
+  now, ...created.flatMap((c) => [c.merchantReference, c.latipayOrderId, c.gatewaydata]),
+];
+
+/** Latipay's create answer, on the order's timeline. */
+export const createdEvent = (row: OrderViewRow, now: string): NewEvent => ({
+  merchantReference: row.merchant_reference,
+  kind: 'latipay_created',
+  actor: 'latipay',
+  details: { latipayOrderId: row.latipay_order_id, status: row.status },
+  at: now,
+});
+
+/** The rows answering each answer, in the answers' order (undefined for an unknown order). */
+function inOrderOf(created: CreateAnswer[], rows: OrderViewRow[]): (OrderViewRow | undefined)[] {
+  const byReference = new Map(rows.map((row) => [row.merchant_reference, row]));
+  return created.map((c) => byReference.get(c.merchantReference));
+}
+
 export type OrderStore = ReturnType<typeof createOrderStore>;
 
 export function createOrderStore(db: Sql) {
@@ -121,19 +148,29 @@ export function createOrderStore(db: Sql) {
      * where Latipay's order id comes from: it overwrites any other.
      */
     async markCreatedMany(created: CreateAnswer[], now: string): Promise<(OrderViewRow | undefined)[]> {
-      if (created.length === 0) return [];
-      // VALUES columns are column1, column2… on both databases.
+      return inOrderOf(created, await db.all<OrderViewRow>(`${markCreatedSql(created.length)} RETURNING ${ORDER_VIEW}`, markCreatedParams(created, now)));
+    },
+    /**
+     * markCreatedMany, with a `latipay_created` event for each order found, in a single
+     * statement on PostgreSQL (whose WITH may change several tables); two on SQLite.
+     */
+    async recordCreated(created: CreateAnswer[], now: string): Promise<(OrderViewRow | undefined)[]> {
+      if (db.dialect === 'sqlite') {
+        const rows = await store.markCreatedMany(created, now);
+        await createEventStore(db).recordMany(rows.filter((row) => row !== undefined).map((row) => createdEvent(row, now)));
+        return rows;
+      }
       const rows = await db.all<OrderViewRow>(
-        `UPDATE orders
-         SET status = CASE status WHEN 'creating' THEN 'pending' ELSE status END,
-             latipay_order_id = v.column2, gatewaydata = v.column3, updated_at = ?
-         FROM (VALUES ${valueRows(created.length, 3)}) AS v
-         WHERE orders.merchant_reference = v.column1
-         RETURNING ${ORDER_VIEW}`,
-        [now, ...created.flatMap((c) => [c.merchantReference, c.latipayOrderId, c.gatewaydata])],
+        `WITH changed AS (${markCreatedSql(created.length)} RETURNING ${ORDER_VIEW}),
+         recorded AS (
+           INSERT INTO events (at, merchant_reference, kind, actor, details)
+           SELECT ?, merchant_reference, 'latipay_created', 'latipay', json_build_object('latipayOrderId', latipay_order_id, 'status', status)::text
+           FROM changed
+         )
+         SELECT * FROM changed`,
+        [...markCreatedParams(created, now), now],
       );
-      const byReference = new Map(rows.map((row) => [row.merchant_reference, row]));
-      return created.map((c) => byReference.get(c.merchantReference));
+      return inOrderOf(created, rows);
     },
     async markCreateFailed(merchantReference: string, failure: CreateFailure, now: string): Promise<void> {
       await db.run(
@@ -161,11 +198,11 @@ export function createOrderStore(db: Sql) {
       );
       return rows.map((row) => row.merchant_reference);
     },
-    /** What a payment result is checked against (locked inside a transaction on PostgreSQL). */
     /**
      * What payment results are checked against, for the orders of these references that exist
-     * (locked inside a transaction on PostgreSQL, in the order of their references, so that
-     * transactions locking some of the same orders wait for each other instead of deadlocking).
+     * (locked inside a transaction on PostgreSQL, in the order of their references, so that two
+     * batches of notifications locking some of the same orders wait for each other instead of
+     * deadlocking; a deadlock with other writes is found by PostgreSQL and the transaction run again).
      */
     paymentStates: async (merchantReferences: string[]): Promise<PaymentState[]> =>
       merchantReferences.length === 0

@@ -3,6 +3,7 @@ import { MIGRATIONS } from './migrations';
 import { createStores, type Storage, type Stores } from './index';
 import { numberPlaceholders, type Sql } from './sql';
 import { nowIso } from './db';
+import { OutcomeUnknown, answeredByServer } from './outcome-unknown';
 
 // BIGINT (ids, SUMs and COUNTs) arrives as text by default: here as a number, refused past 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (text: string) => {
@@ -38,6 +39,26 @@ class PostgresSql implements Sql {
 
   async run(sql: string, params: readonly unknown[] = []): Promise<number> {
     return (await this.client.query(numberPlaceholders(sql), params as unknown[])).rowCount ?? 0;
+  }
+}
+
+/** PostgresSql that refuses a second statement: for work that claims to be one (Storage.atomicStatement). */
+class OneStatementSql extends PostgresSql {
+  private made = false;
+
+  override async all<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    this.once();
+    return super.all<T>(sql, params);
+  }
+
+  override async run(sql: string, params: readonly unknown[] = []): Promise<number> {
+    this.once();
+    return super.run(sql, params);
+  }
+
+  private once(): void {
+    if (this.made) throw new OutcomeUnknown('atomicStatement work made a second statement (the first is committed): it needs transaction()');
+    this.made = true;
   }
 }
 
@@ -107,21 +128,40 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Sto
   const sql = new PostgresSql(pool, '');
   const stores = createStores(sql);
 
+  async function retried<T>(attempt: () => Promise<T>): Promise<T> {
+    for (let n = 1; ; n++) {
+      try {
+        return await attempt();
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (n >= MAX_ATTEMPTS || code === undefined || !RETRYABLE.has(code)) throw err;
+      }
+    }
+  }
+
   async function attempt<T>(work: (tx: Stores) => Promise<T>): Promise<T> {
     const client = await pool.connect();
     let broken = false;
     try {
       await client.query('BEGIN');
+      let value: T;
       try {
-        const value = await work(createStores(new PostgresSql(client, ' FOR UPDATE')));
-        await client.query('COMMIT');
-        return value;
+        value = await work(createStores(new PostgresSql(client, ' FOR UPDATE')));
       } catch (err) {
         await client.query('ROLLBACK').catch(() => {
           broken = true;
         });
         throw err;
       }
+      try {
+        await client.query('COMMIT');
+      } catch (err) {
+        // An error PostgreSQL answered ends the transaction, rolled back; without an answer, who knows.
+        if (answeredByServer(err)) throw err;
+        broken = true;
+        throw new OutcomeUnknown('the connection failed during COMMIT', { cause: err });
+      }
+      return value;
     } finally {
       client.release(broken);
     }
@@ -132,16 +172,17 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Sto
     pool,
     sql,
     ...stores,
-    async transaction<T>(work: (tx: Stores) => Promise<T>): Promise<T> {
-      for (let n = 1; ; n++) {
+    transaction: <T>(work: (tx: Stores) => Promise<T>) => retried(() => attempt(work)),
+    // A statement is a transaction of its own: no BEGIN and COMMIT, two round trips fewer.
+    atomicStatement: <T>(work: (tx: Stores) => Promise<T>) =>
+      retried(async () => {
         try {
-          return await attempt(work);
+          return await work(createStores(new OneStatementSql(pool, '')));
         } catch (err) {
-          const code = (err as { code?: string }).code;
-          if (n >= MAX_ATTEMPTS || code === undefined || !RETRYABLE.has(code)) throw err;
+          if (err instanceof OutcomeUnknown || answeredByServer(err)) throw err;
+          throw new OutcomeUnknown('the connection failed during a statement that commits by itself', { cause: err });
         }
-      }
-    },
+      }),
     ping: async () => void (await pool.query('SELECT 1')),
     close: () => pool.end(),
   };

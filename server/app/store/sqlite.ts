@@ -50,6 +50,7 @@ export function openSqliteStorage(file: string): Storage & { db: Db } {
     sql,
     ...stores,
     transaction: (work) => groupCommit.run(() => work(stores)),
+    atomicStatement: (work) => groupCommit.run(() => work(stores)),
     ping: async () => void ping.get(),
     close: async () => void db.close(),
   };
