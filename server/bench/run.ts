@@ -27,6 +27,8 @@ const PROFILE_ARGS = process.env.BENCH_PROFILE === '1' ? ['--cpu-prof', '--cpu-p
 
 interface CreationRow {
   connections: number;
+  /** Each request with an Idempotency-Key of its own, as the mini app sends (the floor ignores it). */
+  withKeys: boolean;
   floor: CpuFigures;
   ours: CpuFigures;
   /** Each round's own figures, in the order they ran within each server. */
@@ -162,13 +164,15 @@ async function measure(deployment: Deployment, floor: Service, concurrency: numb
     })
   ).json()) as SessionResponse;
   const authorization = `Bearer ${session.token}`;
-  const create = (url: string, connections: number, duration = DURATION_S, latenciesMs?: number[]) =>
+  const create = (url: string, connections: number, duration = DURATION_S, latenciesMs?: number[], withKeys = false) =>
     runLoad({
       url: `${url}/api/orders`,
       method: 'POST',
       connections,
       duration,
-      headers: { 'content-type': 'application/json', authorization },
+      // autocannon puts a new id in place of [<id>] in every request.
+      ...(withKeys ? { idReplacement: true } : {}),
+      headers: { 'content-type': 'application/json', authorization, ...(withKeys ? { 'idempotency-key': 'bench-[<id>]' } : {}) },
       body: JSON.stringify({ productId: products[0].id, quantity: 1 }),
     }, latenciesMs);
 
@@ -177,17 +181,19 @@ async function measure(deployment: Deployment, floor: Service, concurrency: numb
   await acrossServers(servers, 16, (url, n) => create(url, n, 2));
 
   const creation: CreationRow[] = [];
-  for (const connections of concurrency) {
-    console.log(`order creation, ${connections} connections…`);
+  // Without keys at each concurrency, then with keys at the highest.
+  const runs = [...concurrency.map((connections) => ({ connections, withKeys: false })), { connections: Math.max(...concurrency), withKeys: true }];
+  for (const { connections, withKeys } of runs) {
+    console.log(`order creation, ${connections} connections${withKeys ? ', each with an Idempotency-Key' : ''}…`);
     // Floor, ours, ours, floor, floor, ours...: this machine's speed drifts by 10-20% over
     // tens of seconds, and short alternating rounds make the drift weigh on both alike.
     const floorRounds: CpuFigures[] = [];
     const ourRounds: CpuFigures[] = [];
     const [floorLatencies, ourLatencies]: number[][] = [[], []];
     const floorRound = async () =>
-      floorRounds.push(await withCpuOf([floor], () => create(floor.url, connections, DURATION_S, floorLatencies)));
+      floorRounds.push(await withCpuOf([floor], () => create(floor.url, connections, DURATION_S, floorLatencies, withKeys)));
     const ourRound = async () =>
-      ourRounds.push(await withCpuOf(servers, () => acrossServers(servers, connections, (url, n) => create(url, n, DURATION_S, ourLatencies))));
+      ourRounds.push(await withCpuOf(servers, () => acrossServers(servers, connections, (url, n) => create(url, n, DURATION_S, ourLatencies, withKeys))));
     for (let round = 0; round < ROUNDS; round++) {
       if (round % 2 === 0) await floorRound().then(ourRound);
       else await ourRound().then(floorRound);
@@ -195,6 +201,7 @@ async function measure(deployment: Deployment, floor: Service, concurrency: numb
     const [floorFigures, ours] = [combine(floorRounds, floorLatencies), combine(ourRounds, ourLatencies)];
     creation.push({
       connections,
+      withKeys,
       floor: floorFigures,
       ours,
       rounds: { floor: floorRounds, ours: ourRounds },
@@ -318,6 +325,8 @@ interface ComparisonRow {
   database: string;
   servers: number;
   creation128: CreationRow;
+  /** The same with an Idempotency-Key on every request. */
+  creation128WithKeys: CreationRow;
   ingestPerSecond: number;
   lost: number;
   appliedTwice: number;
@@ -329,7 +338,8 @@ function comparisonRow(database: string, servers: number, m: Measured): Comparis
   return {
     database,
     servers,
-    creation128: m.creation.find((row) => row.connections === 128)!,
+    creation128: m.creation.find((row) => row.connections === 128 && !row.withKeys)!,
+    creation128WithKeys: m.creation.find((row) => row.connections === 128 && row.withKeys)!,
     ingestPerSecond: m.ingest.requestsPerSecond,
     lost: m.ingest.check.lost + m.ingest.warmUp.check.lost,
     appliedTwice: m.ingest.check.appliedTwice + m.ingest.warmUp.check.appliedTwice,
@@ -344,7 +354,7 @@ function printReport(r: Report): void {
   console.log('\norder creation (POST /api/orders)');
   console.table(
     r.creation.map((row) => ({
-      connections: row.connections,
+      connections: `${row.connections}${row.withKeys ? ' + keys' : ''}`,
       'floor req/s': row.floor.requestsPerSecond,
       'ours req/s': row.ours.requestsPerSecond,
       'req/s vs floor': row.rpsRatio,
@@ -386,6 +396,7 @@ function printReport(r: Report): void {
         'creation req/s': row.creation128.ours.requestsPerSecond,
         'vs floor': row.creation128.rpsRatio,
         'p99 ms (vs floor)': `${row.creation128.ours.p99Ms} (${row.creation128.p99Ratio})`,
+        'with keys req/s (vs floor)': `${row.creation128WithKeys.ours.requestsPerSecond} (${row.creation128WithKeys.rpsRatio})`,
         'notifications/s': row.ingestPerSecond,
         'lost / applied twice': `${row.lost} / ${row.appliedTwice}`,
         'reads/s': row.readsPerSecond,

@@ -211,3 +211,49 @@ describe('atomicStatement', () => {
     }
   });
 });
+
+describe('new orders inserted with their Idempotency-Keys (newOrders.insert)', () => {
+  const item = (merchantReference: string, key: string | null, now: string) => ({
+    key: key === null ? null : { scope: 'buyer:new', endpoint: 'create_order', key, request_hash: 'h', merchant_reference: merchantReference, refund_id: null, created_at: now },
+    order: {
+      merchantReference,
+      buyerId: 'buyer-new',
+      lines: [{ productId: 'p', name: 'P', quantity: 3, unitPriceCents: 250 }],
+      productName: 'P',
+      amountCents: 750,
+      currency: 'NZD',
+      createdAt: now,
+      nextCheckAt: null,
+    },
+  });
+
+  it('inserts the orders without a key and those whose key it claims, in one call; not those whose key is taken', async () => {
+    const now = new Date().toISOString();
+    const [taken, fresh] = [unique('k'), unique('k')];
+    expect(await storage.atomicStatement((tx) => tx.newOrders.insert([item(unique('N'), taken, now)]))).toEqual([true]);
+    const refs = [unique('N'), unique('N'), unique('N'), unique('N')];
+    const inserted = await storage.atomicStatement((tx) =>
+      tx.newOrders.insert([item(refs[0], fresh, now), item(refs[1], taken, now), item(refs[2], null, now), item(refs[3], fresh, now)]),
+    );
+    expect(inserted).toEqual([true, false, true, false]);
+    const orders = await rows<{ merchant_reference: string; status: string; quantity: number; amount_cents: number }>(
+      `SELECT merchant_reference, status, quantity, amount_cents FROM orders WHERE merchant_reference IN (?, ?, ?, ?) ORDER BY merchant_reference`,
+      refs,
+    );
+    expect(orders.map((o) => [o.merchant_reference, o.status, Number(o.quantity), Number(o.amount_cents)])).toEqual(
+      [refs[0], refs[2]].sort().map((ref) => [ref, 'creating', 3, 750]),
+    );
+    const keys = await rows<{ key: string; merchant_reference: string }>('SELECT key, merchant_reference FROM idempotency_keys WHERE key = ?', [fresh]);
+    expect(keys).toEqual([{ key: fresh, merchant_reference: refs[0] }]);
+  });
+
+  it('writes nothing when one order cannot be inserted', async () => {
+    const now = new Date().toISOString();
+    const [existing] = await newOrders(1, 'pending');
+    const key = unique('k');
+    const attempt = storage.atomicStatement((tx) => tx.newOrders.insert([item(unique('N'), key, now), item(existing, null, now)]));
+    // SQLite: "UNIQUE constraint failed: orders.merchant_reference"; PostgreSQL: "duplicate key value violates unique constraint".
+    await expect(attempt).rejects.toHaveProperty('message', expect.stringMatching(/UNIQUE constraint failed: orders\.merchant_reference|duplicate key value/));
+    expect(await rows('SELECT key FROM idempotency_keys WHERE key = ?', [key])).toEqual([]);
+  });
+});

@@ -8,9 +8,9 @@ import { newMerchantReference } from '../store/ids';
 import { LatipayCallError, latipayHttpError } from '../latipay/call-error';
 import { viewOrder } from './order-view';
 import type { CreateAnswer, NewOrder, StoredLine } from '../store/orders';
-import { callOnce, claimKeys, isNew, stillInProgress, type IdempotentRequest } from './idempotency';
+import { callOnce, claimsOf, keyRowOf, stillInProgress, type IdempotentRequest } from './idempotency';
 import { BATCH_LIMITS, Batcher, perStorage } from '../store/batcher';
-import type { Storage, Stores } from '../store';
+import type { Storage } from '../store';
 import { firstCheckAt, scheduleRules } from './reconciler-schedule';
 
 export interface CreateOrderInput {
@@ -106,18 +106,18 @@ interface OrderRequest {
 }
 
 /**
- * Orders asked for together are claimed and recorded in one transaction (Batcher): their keys
- * with one statement, the new orders with another; without keys, the orders' statement alone.
+ * Orders asked for together are recorded with their Idempotency-Keys by one statement
+ * (Batcher, store/new-orders.ts). Those whose keys were taken are then looked up: the earlier
+ * requests under their keys are committed by then.
  */
 const orderRequests = perStorage((storage: Storage) =>
-  new Batcher((requests: OrderRequest[]) => {
-    const record = async (tx: Stores) => {
-      const now = nowIso();
-      const claims = await claimKeys(tx, requests.map((item) => item.request), now);
-      await tx.orders.insertMany(requests.filter((_, i) => isNew(claims[i])).map((item) => item.order(now)));
-      return claims;
-    };
-    return requests.some((item) => item.request.key !== null) ? storage.transaction(record) : storage.atomicStatement(record);
+  new Batcher(async (requests: OrderRequest[]) => {
+    const now = nowIso();
+    const keys = requests.map((item) => keyRowOf(item.request, now));
+    const inserted = await storage.atomicStatement((tx) =>
+      tx.newOrders.insert(requests.map((item, i) => ({ key: keys[i], order: item.order(now) }))),
+    );
+    return claimsOf(storage, requests.map((item) => item.request), keys, inserted);
   }, BATCH_LIMITS),
 );
 

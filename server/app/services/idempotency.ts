@@ -86,11 +86,13 @@ async function recordedAnswer<T>(answer: () => Promise<T>, waitMs: number): Prom
 /** What the request made: the refund when there is one, else the order. */
 const ownId = (request: IdempotentRequest) => request.refundId ?? request.merchantReference;
 
-function keyRow(request: IdempotentRequest, key: string, now: string): IdempotencyRow {
+/** The row a request's Idempotency-Key is stored as; null for a request without a key. */
+export function keyRowOf(request: IdempotentRequest, now: string): IdempotencyRow | null {
+  if (request.key === null) return null;
   return {
     scope: request.scope,
     endpoint: request.endpoint,
-    key,
+    key: request.key,
     request_hash: requestHash(request.meaning),
     merchant_reference: request.merchantReference,
     refund_id: request.refundId,
@@ -99,20 +101,15 @@ function keyRow(request: IdempotentRequest, key: string, now: string): Idempoten
 }
 
 /**
- * Inside a transaction: claims each request's key, all in one statement. A request without a
- * key, or whose key this claims, is new (the caller records it in the same transaction); one
- * whose key was taken is a replay of the earlier request, or refused when the earlier request
- * was different or was itself refused. On PostgreSQL a duplicate key sent to another instance
- * at the same moment waits here for that transaction, then finds the key taken.
+ * What each request is, once its key (`rows[i]`) was claimed or not (`claimed[i]`): a request
+ * without a key, or whose key it claimed, is new; one whose key was taken is a replay of the
+ * earlier request, or refused when the earlier request was different or was itself refused.
  */
-export async function claimKeys(stores: Stores, requests: IdempotentRequest[], now: string): Promise<Claim[]> {
-  const rows = requests.map((request) => (request.key === null ? null : keyRow(request, request.key, now)));
-  const claimed = await stores.idempotencyKeys.claimMany(rows.filter((row) => row !== null));
-  let next = 0;
+export async function claimsOf(stores: Pick<Stores, 'idempotencyKeys'>, requests: IdempotentRequest[], rows: (IdempotencyRow | null)[], claimed: boolean[]): Promise<Claim[]> {
   const claims: Claim[] = [];
   for (const [i, request] of requests.entries()) {
     const row = rows[i];
-    if (row === null || claimed[next++]) {
+    if (row === null || claimed[i]) {
       claims.push({ id: ownId(request), replay: false });
       continue;
     }
@@ -127,6 +124,20 @@ export async function claimKeys(stores: Stores, requests: IdempotentRequest[], n
     }
   }
   return claims;
+}
+
+/**
+ * Inside a transaction: claims each request's key, all in one statement (claimsOf says what
+ * each request is; a new one is recorded by the caller in the same transaction). On PostgreSQL
+ * a duplicate key sent to another instance at the same moment waits here for that
+ * transaction, then finds the key taken.
+ */
+export async function claimKeys(stores: Stores, requests: IdempotentRequest[], now: string): Promise<Claim[]> {
+  const rows = requests.map((request) => keyRowOf(request, now));
+  const stored = await stores.idempotencyKeys.claimMany(rows.filter((row) => row !== null));
+  let next = 0;
+  const claimed = rows.map((row) => row !== null && stored[next++]);
+  return claimsOf(stores, requests, rows, claimed);
 }
 
 /**

@@ -21,6 +21,14 @@ export type IdempotencyKeyStore = ReturnType<typeof createIdempotencyKeyStore>;
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/**
+ * The order keys are inserted in: two transactions claiming some of the same keys then wait for
+ * each other instead of deadlocking (PostgreSQL).
+ */
+export function compareKeys(a: IdempotencyRow, b: IdempotencyRow): number {
+  return compare(a.scope, b.scope) || compare(a.endpoint, b.endpoint) || compare(a.key, b.key);
+}
+
 type StoredClaim = Pick<IdempotencyRow, 'scope' | 'endpoint' | 'key' | 'merchant_reference' | 'refund_id'>;
 
 /** Which request a row stands for: its key, and what the request makes (a new order or refund). */
@@ -35,9 +43,7 @@ export function createIdempotencyKeyStore(db: Sql) {
    */
   async function claimMany(rows: IdempotencyRow[]): Promise<boolean[]> {
     if (rows.length === 0) return [];
-    // Inserted in the order of their keys: two transactions claiming some of the same keys
-    // then wait for each other instead of deadlocking (PostgreSQL).
-    const sorted = [...rows].sort((a, b) => compare(a.scope, b.scope) || compare(a.endpoint, b.endpoint) || compare(a.key, b.key));
+    const sorted = [...rows].sort(compareKeys);
     const stored = await db.all<StoredClaim>(
       `INSERT INTO idempotency_keys (scope, endpoint, key, request_hash, merchant_reference, refund_id, created_at)
        VALUES ${valueRows(rows.length, 7)}

@@ -2,6 +2,7 @@ import { createAdminSessionStore } from './admin-sessions';
 import { createAnomalyStore } from './anomalies';
 import { createEventStore } from './events';
 import { createIdempotencyKeyStore } from './idempotency-keys';
+import { createNewOrderStore } from './new-orders';
 import { createOrderStore } from './orders';
 import { createPaymentResultStore } from './payment-results';
 import { createRefundStore } from './refunds';
@@ -21,6 +22,7 @@ export function createStores(sql: Sql) {
     sessions: createSessionStore(sql),
     events: createEventStore(sql),
     adminSessions: createAdminSessionStore(sql),
+    newOrders: createNewOrderStore(sql),
   };
 }
 

@@ -86,6 +86,15 @@ export interface CreateAnswer {
   gatewaydata: string;
 }
 
+/** The columns a new order is inserted with, and its values for them. */
+export const NEW_ORDER_COLUMNS = `merchant_reference, buyer_id, product_id, product_name, quantity, items,
+  amount_cents, currency, created_at, updated_at, next_check_at, status`;
+
+export const newOrderValues = ({ lines, ...order }: NewOrder): unknown[] => [
+  order.merchantReference, order.buyerId, lines[0].productId, order.productName, lines[0].quantity,
+  JSON.stringify(lines), order.amountCents, order.currency, order.createdAt, order.createdAt, order.nextCheckAt ?? null, 'creating',
+];
+
 /** The UPDATE of markCreatedMany for `count` answers (VALUES columns are column1, column2… on both databases). */
 const markCreatedSql = (count: number) => `UPDATE orders
   SET status = CASE status WHEN 'creating' THEN 'pending' ELSE status END,
@@ -118,15 +127,7 @@ export function createOrderStore(db: Sql) {
   const store = {
     async insertMany(orders: NewOrder[]): Promise<void> {
       if (orders.length === 0) return;
-      await db.run(
-        `INSERT INTO orders (merchant_reference, buyer_id, product_id, product_name, quantity, items,
-                             amount_cents, currency, created_at, updated_at, next_check_at, status)
-         VALUES ${valueRows(orders.length, 12)}`,
-        orders.flatMap(({ lines, ...order }) => [
-          order.merchantReference, order.buyerId, lines[0].productId, order.productName, lines[0].quantity,
-          JSON.stringify(lines), order.amountCents, order.currency, order.createdAt, order.createdAt, order.nextCheckAt ?? null, 'creating',
-        ]),
-      );
+      await db.run(`INSERT INTO orders (${NEW_ORDER_COLUMNS}) VALUES ${valueRows(orders.length, 12)}`, orders.flatMap(newOrderValues));
     },
     /** The order; inside a transaction on PostgreSQL its row stays locked until the end. */
     get: (merchantReference: string): Promise<OrderRow | undefined> =>
