@@ -42,7 +42,7 @@ export interface IdempotentRequest {
 export type Claim = { id: string; replay: boolean } | { refused: HttpError };
 
 /** A claim of a new request, which its caller records. */
-export const isNew = (claim: Claim): boolean => !('refused' in claim) && !claim.replay;
+const isNew = (claim: Claim): boolean => !('refused' in claim) && !claim.replay;
 
 export interface IdempotentSteps<T> {
   /**

@@ -26,17 +26,16 @@ export interface NewEvent {
 export type EventStore = ReturnType<typeof createEventStore>;
 
 export function createEventStore(db: Sql) {
+  async function recordMany(events: NewEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await db.run(
+      `INSERT INTO events (at, merchant_reference, kind, actor, details) VALUES ${valueRows(events.length, 5)}`,
+      events.flatMap((event) => [event.at, event.merchantReference, event.kind, event.actor, JSON.stringify(event.details)]),
+    );
+  }
   return {
-    async record(event: NewEvent): Promise<void> {
-      await this.recordMany([event]);
-    },
-    async recordMany(events: NewEvent[]): Promise<void> {
-      if (events.length === 0) return;
-      await db.run(
-        `INSERT INTO events (at, merchant_reference, kind, actor, details) VALUES ${valueRows(events.length, 5)}`,
-        events.flatMap((event) => [event.at, event.merchantReference, event.kind, event.actor, JSON.stringify(event.details)]),
-      );
-    },
+    record: (event: NewEvent): Promise<void> => recordMany([event]),
+    recordMany,
     forOrder: (merchantReference: string): Promise<EventRow[]> =>
       db.all('SELECT * FROM events WHERE merchant_reference = ? ORDER BY id', [merchantReference]),
     /** The admins' actions, newest first. */

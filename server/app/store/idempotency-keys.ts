@@ -21,12 +21,24 @@ export type IdempotencyKeyStore = ReturnType<typeof createIdempotencyKeyStore>;
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/**
- * The order keys are inserted in: two transactions claiming some of the same keys then wait for
- * each other instead of deadlocking (PostgreSQL).
- */
-export function compareKeys(a: IdempotencyRow, b: IdempotencyRow): number {
+function compareKeys(a: IdempotencyRow, b: IdempotencyRow): number {
   return compare(a.scope, b.scope) || compare(a.endpoint, b.endpoint) || compare(a.key, b.key);
+}
+
+/**
+ * The INSERT of keys that skips those already taken (add a RETURNING), and its parameters. The
+ * rows go in key order: two transactions claiming some of the same keys then wait for each
+ * other instead of deadlocking (PostgreSQL); of one key given twice, the first stays first.
+ */
+export function claimStatement(rows: IdempotencyRow[]): { sql: string; params: unknown[] } {
+  return {
+    sql: `INSERT INTO idempotency_keys (scope, endpoint, key, request_hash, merchant_reference, refund_id, created_at)
+          VALUES ${valueRows(rows.length, 7)}
+          ON CONFLICT DO NOTHING`,
+    params: [...rows]
+      .sort(compareKeys)
+      .flatMap((row) => [row.scope, row.endpoint, row.key, row.request_hash, row.merchant_reference, row.refund_id, row.created_at]),
+  };
 }
 
 type StoredClaim = Pick<IdempotencyRow, 'scope' | 'endpoint' | 'key' | 'merchant_reference' | 'refund_id'>;
@@ -43,14 +55,8 @@ export function createIdempotencyKeyStore(db: Sql) {
    */
   async function claimMany(rows: IdempotencyRow[]): Promise<boolean[]> {
     if (rows.length === 0) return [];
-    const sorted = [...rows].sort(compareKeys);
-    const stored = await db.all<StoredClaim>(
-      `INSERT INTO idempotency_keys (scope, endpoint, key, request_hash, merchant_reference, refund_id, created_at)
-       VALUES ${valueRows(rows.length, 7)}
-       ON CONFLICT DO NOTHING
-       RETURNING scope, endpoint, key, merchant_reference, refund_id`,
-      sorted.flatMap((row) => [row.scope, row.endpoint, row.key, row.request_hash, row.merchant_reference, row.refund_id, row.created_at]),
-    );
+    const { sql, params } = claimStatement(rows);
+    const stored = await db.all<StoredClaim>(`${sql} RETURNING scope, endpoint, key, merchant_reference, refund_id`, params);
     const claimed = new Set(stored.map(requestOf));
     return rows.map((row) => claimed.has(requestOf(row)));
   }

@@ -1,4 +1,4 @@
-import { compareKeys, createIdempotencyKeyStore, type IdempotencyRow } from './idempotency-keys';
+import { claimStatement, createIdempotencyKeyStore, type IdempotencyRow } from './idempotency-keys';
 import { NEW_ORDER_COLUMNS, createOrderStore, newOrderValues, type NewOrder } from './orders';
 import { valueRows, type Sql } from './sql';
 
@@ -29,17 +29,11 @@ export function createNewOrderStore(db: Sql) {
         await orders.insertMany(items.filter((_, i) => inserted[i]).map((item) => item.order));
         return inserted;
       }
-      // The keys first (as claimMany: in key order, the first of a key given twice wins), then the
-      // orders that need no key or whose key this statement stored. VALUES in a SELECT types its
-      // parameters as text: the integer columns are cast.
-      const ordered = [...keyed].sort((a, b) => compareKeys(a.key!, b.key!));
+      // The keys first (as claimMany), then the orders that need no key or whose key this
+      // statement stored. VALUES in a SELECT types its parameters as text: the integer columns are cast.
+      const claim = claimStatement(keyed.map((item) => item.key!));
       const rows = await db.all<{ merchant_reference: string }>(
-        `WITH claimed AS (
-           INSERT INTO idempotency_keys (scope, endpoint, key, request_hash, merchant_reference, refund_id, created_at)
-           VALUES ${valueRows(ordered.length, 7)}
-           ON CONFLICT DO NOTHING
-           RETURNING merchant_reference
-         )
+        `WITH claimed AS (${claim.sql} RETURNING merchant_reference)
          INSERT INTO orders (${NEW_ORDER_COLUMNS})
          SELECT v.merchant_reference, v.buyer_id, v.product_id, v.product_name, CAST(v.quantity AS INTEGER), v.items,
                 CAST(v.amount_cents AS INTEGER), v.currency, v.created_at, v.updated_at, v.next_check_at, v.status
@@ -48,7 +42,7 @@ export function createNewOrderStore(db: Sql) {
          WHERE v.keyed = 'no' OR v.merchant_reference IN (SELECT merchant_reference FROM claimed)
          RETURNING merchant_reference`,
         [
-          ...ordered.flatMap(({ key }) => [key!.scope, key!.endpoint, key!.key, key!.request_hash, key!.merchant_reference, key!.refund_id, key!.created_at]),
+          ...claim.params,
           ...items.flatMap((item) => [...newOrderValues(item.order), item.key === null ? 'no' : 'yes']),
         ],
       );

@@ -306,7 +306,6 @@ export function createOrderStore(db: Sql) {
     insert: (order: NewOrder): Promise<void> => store.insertMany([order]),
     markCreated: async (merchantReference: string, latipayOrderId: string, gatewaydata: string, now: string): Promise<OrderViewRow | undefined> =>
       (await store.markCreatedMany([{ merchantReference, latipayOrderId, gatewaydata }], now))[0],
-    getPaymentState: async (merchantReference: string): Promise<PaymentState | undefined> => (await store.paymentStates([merchantReference]))[0],
     /** The order's payment state as changed, or undefined when it was no longer in `from`. */
     changeStatus: async ({ now, ...change }: StatusChange & { now: string }): Promise<PaymentState | undefined> =>
       (await store.changeStatusMany([change], now))[0],
